@@ -1,0 +1,40 @@
+"""Reaching people and channels the bot was not just talking to: a member on whichever
+platform they last used, a purpose channel ("events", "steering") on every platform."""
+
+import logging
+
+from handlers.services import Services
+from handlers.vocabulary import MessageRef, Platform, Reply
+from storage import members
+
+log = logging.getLogger(__name__)
+
+
+async def send_to_member(services: Services, member_id: int, reply: Reply) -> MessageRef | None:
+    """DM a member where they were last seen among the connected platforms; None if the
+    member has no account on any platform this process can reach."""
+    with services.db.session() as session:
+        accounts = members.reachable_accounts(session, member_id)
+    for platform, user_id in accounts:
+        messenger = services.messengers.get(platform)
+        if messenger is not None:
+            return await messenger.send_direct(user_id, reply)
+    log.warning("member %s has no account on a connected platform", member_id)
+    return None
+
+
+async def announce(services: Services, purpose: str, reply: Reply) -> list[MessageRef]:
+    """Post to the channel configured for `purpose` on every connected platform."""
+    refs = []
+    for platform, messenger in services.messengers.items():
+        channel = channel_for(services, platform, purpose)
+        if channel is not None:
+            refs.append(await messenger.post_to_channel(channel, reply))
+    return refs
+
+
+def channel_for(services: Services, platform: Platform, purpose: str) -> str | None:
+    # The console has no channels to configure: a purpose is its own channel there.
+    if platform == Platform.CONSOLE:
+        return purpose
+    return services.channels.get(platform, {}).get(purpose)

@@ -1,0 +1,184 @@
+"""The neutral vocabulary every adapter speaks and every handler understands.
+
+Adapters turn platform input into a `Command` or an `Action` and render a `Reply` or a
+`Form` back; handlers never see a platform payload. Nothing here imports a platform
+library, so every adapter can import this module and it imports none of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    SLACK = "slack"
+    DISCORD = "discord"
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    ORGANISER = "organiser"
+    CURATOR = "curator"
+    STEERING = "steering"
+    EQUALITY_LEAD = "equality_lead"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is speaking: one account on one platform."""
+
+    platform: Platform
+    user_id: str
+    display_name: str = ""
+    is_bot: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform.value}:{self.user_id}"
+
+
+# Adapters rewrite platform mentions (Slack `<@U1>`, Discord `<@1>`, console `@alice`)
+# into this one form, so handlers can read `@person` arguments without knowing the platform.
+MENTION = re.compile(r"<@(?P<platform>console|slack|discord):(?P<user_id>[^>\s]+)>")
+
+
+def mention(platform: Platform, user_id: str) -> str:
+    return f"<@{platform.value}:{user_id}>"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a message was said, so a reply can go back to the same place."""
+
+    channel_id: str | None = None
+    thread_id: str | None = None
+    is_direct: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    """A line of text addressed to the bot: `define wres`, `admin grant <@slack:U1> curator`."""
+
+    actor: Actor
+    text: str
+    place: Place = field(default_factory=Place)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button click or a form submission.
+
+    `action_id` names the handler (`lookup.show`), `value` is the button's payload as sent
+    back by the platform and therefore untrusted, and `fields` holds a submitted form.
+    """
+
+    actor: Actor
+    action_id: str
+    value: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    place: Place = field(default_factory=Place)
+
+
+class ButtonStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Button:
+    """Either an action button (`action_id` + `value`) or a link button (`url`)."""
+
+    label: str
+    action_id: str = ""
+    value: str = ""
+    url: str | None = None
+    style: ButtonStyle = ButtonStyle.DEFAULT
+
+    @property
+    def is_link(self) -> bool:
+        return self.url is not None
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    multiline: bool = False
+    required: bool = True
+    placeholder: str = ""
+    initial: str = ""
+    choices: tuple[str, ...] = ()
+    max_length: int = 3000
+
+
+@dataclass(frozen=True)
+class Form:
+    """A small form (Slack modal, Discord modal, console prompts) whose submission comes back
+    as an `Action` with `action_id` and the filled `fields`."""
+
+    title: str
+    action_id: str
+    fields: tuple[FormField, ...]
+    value: str = ""
+    submit_label: str = "Submit"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says. `text` is complete on its own (the console and notifications use
+    it); `title`, `link` and `buttons` let richer platforms render the same answer better.
+
+    `private` replies are shown only to the asker (Slack ephemeral, Discord ephemeral).
+    `form`, when set, asks the platform to open that form instead of (or after) the text.
+    """
+
+    text: str
+    title: str | None = None
+    link: Button | None = None
+    buttons: tuple[Button, ...] = ()
+    private: bool = False
+    form: Form | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a sent message lives, so it can be updated later (a live RSVP count)."""
+
+    platform: Platform
+    channel_id: str
+    message_id: str
+
+
+class Messenger(Protocol):
+    """The outgoing side of a platform: what handlers and the scheduler use to reach people
+    who did not just speak to the bot."""
+
+    async def send_direct(self, user_id: str, reply: Reply) -> MessageRef: ...
+
+    async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef: ...
+
+    async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef: ...
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
