@@ -1,0 +1,1 @@
+"""Relational storage: tables, sessions, migrations and the named functions features use."""

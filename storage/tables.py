@@ -1,0 +1,4 @@
+"""Every module that declares tables, imported once so Alembic and the tests see them all."""
+
+import storage.due
+import storage.models  # noqa: F401
