@@ -1,0 +1,158 @@
+"""Definitions and resources from the curated knowledge base.
+
+A member asks (`define structural racism`, `find co-production toolkit`, or just "what is
+WRES?"); the bot answers with the entry's summary and its source, or says plainly that it
+does not have the answer yet. A weak match is offered as a suggestion, never as the answer.
+"""
+
+from collections.abc import Sequence
+
+from handlers.registry import ActionSpec, CommandSpec, Request
+from handlers.services import Services
+from handlers.vocabulary import Button, Reply
+from knowledge.entries import Entry
+from knowledge.search import Match
+
+MAX_RELATED_BUTTONS = 4
+MAX_FIND_RESULTS = 5
+
+HOW_TO_SUGGEST = (
+    "If you know a good source on this, share the link with one of the hub's curators so "
+    "it can be added."
+)
+
+
+async def define(request: Request, services: Services) -> Reply:
+    if not request.args:
+        return Reply("Which term? For example: `define structural racism`.", private=True)
+    matches = services.knowledge.search(request.args, kind="definition") or (
+        services.knowledge.search(request.args)
+    )
+    return _answer(request.args, matches, services)
+
+
+async def find(request: Request, services: Services) -> Reply:
+    if not request.args:
+        return Reply(
+            "What are you looking for? For example: `find co-production toolkit`, or narrow "
+            "by kind or tag: `find toolkit co-production`.",
+            private=True,
+        )
+    kind, tag, query = _narrowing(request.args, services)
+    if not query:
+        # A lone kind or tag (`find training`) lists what carries it, by title.
+        found = [
+            e
+            for e in services.knowledge.entries
+            if (kind is None or e.kind == kind) and (tag is None or tag in e.tags)
+        ]
+        found.sort(key=lambda e: e.title.lower())
+    else:
+        matches = services.knowledge.search(query, kind=kind, tag=tag, limit=MAX_FIND_RESULTS)
+        found = [m.entry for m in matches]
+    if not found:
+        return _not_found(request.args, services)
+    if len(found) == 1:
+        return entry_reply(found[0], services)
+    shown = found[:MAX_FIND_RESULTS]
+    lines = [f"• {e.title}: {e.summary}" for e in shown]
+    if len(found) > len(shown):
+        lines.append(f"…and {len(found) - len(shown)} more: add a word or two to narrow it.")
+    return Reply(
+        "\n".join([f"Here is what I found for “{request.args}”:", *lines]),
+        title=f"Results for “{request.args}”",
+        buttons=tuple(_show_button(e) for e in shown),
+    )
+
+
+async def answer_question(request: Request, services: Services) -> Reply:
+    """Anything that is not a command is read as a question for the knowledge base."""
+    return _answer(request.args, services.knowledge.search(request.args), services)
+
+
+async def show_entry(request: Request, services: Services) -> Reply:
+    """A related-entry or suggestion button: its value is an entry id, and untrusted."""
+    entry = services.knowledge.get(request.args)
+    if entry is None:
+        return Reply(
+            "That entry is no longer in the knowledge base. Try `find` with a few words.",
+            private=True,
+        )
+    return entry_reply(entry, services)
+
+
+def entry_reply(entry: Entry, services: Services, also: Sequence[Entry] = ()) -> Reply:
+    """An entry as an answer: title, summary, source link, and what to read next."""
+    related = [e for e in (services.knowledge.get(i) for i in entry.related) if e is not None]
+    next_reads = list(dict.fromkeys([*also, *related]))[:MAX_RELATED_BUTTONS]
+    lines = [entry.title, entry.summary]
+    if entry.url or entry.source:
+        lines.append("Source: " + " — ".join(part for part in (entry.source, entry.url) if part))
+    if next_reads:
+        lines.append("See also: " + ", ".join(e.title for e in next_reads))
+    return Reply(
+        "\n".join(lines),
+        title=entry.title,
+        link=Button("Read more", url=entry.url) if entry.url else None,
+        buttons=tuple(_show_button(e) for e in next_reads),
+    )
+
+
+def _answer(query: str, matches: Sequence[Match], services: Services) -> Reply:
+    if not matches:
+        return _not_found(query, services)
+    best, *others = matches
+    # A question naming two terms ("the difference between institutional and structural
+    # racism") gets both: the best as the answer, the other near the top as the first button.
+    also = [m.entry for m in others if m.score >= best.score - 10][:1]
+    return entry_reply(best.entry, services, also=also)
+
+
+def _not_found(query: str, services: Services) -> Reply:
+    suggestions = services.knowledge.closest(query)
+    lines = [f"I don't have that yet: nothing in the LARCH knowledge base answers “{query}”."]
+    if suggestions:
+        lines.append("The closest entries I have: " + ", ".join(m.entry.title for m in suggestions))
+    lines.append(HOW_TO_SUGGEST)
+    lines.append("Type `help` to see everything I can do.")
+    return Reply(
+        "\n".join(lines),
+        buttons=tuple(_show_button(m.entry) for m in suggestions),
+        private=True,
+    )
+
+
+def _narrowing(args: str, services: Services) -> tuple[str | None, str | None, str]:
+    """`find toolkit co-production` narrows by a leading word that names a kind or a tag;
+    the rest, possibly nothing, is the query."""
+    first, _, rest = args.partition(" ")
+    kind = services.knowledge.kind_of(first)
+    if kind is not None:
+        return kind, None, rest.strip()
+    if services.knowledge.is_tag(first):
+        return None, first.lower(), rest.strip()
+    return None, None, args
+
+
+def _show_button(entry: Entry) -> Button:
+    return Button(entry.title, action_id="lookup.show", value=entry.id)
+
+
+COMMANDS = [
+    CommandSpec(
+        name="define",
+        summary="What a term means, in plain words, with its source",
+        usage="define <term>",
+        handler=define,
+        examples=("define structural racism", "define WRES"),
+    ),
+    CommandSpec(
+        name="find",
+        summary="Find toolkits, training, evidence and organisations",
+        usage="find [kind or tag] <words>",
+        handler=find,
+        examples=("find co-production toolkit", "find training leadership"),
+    ),
+]
+
+ACTIONS = [ActionSpec("lookup.show", show_entry)]

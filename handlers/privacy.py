@@ -1,0 +1,79 @@
+"""A member can see, download and delete what the bot holds on them."""
+
+import json
+
+from handlers.registry import ActionSpec, CommandSpec, Request
+from handlers.services import Services
+from handlers.vocabulary import Attachment, Button, ButtonStyle, Reply
+from storage import members
+
+
+async def show_my_data(request: Request, services: Services) -> Reply:
+    with services.db.session() as session:
+        data = members.personal_data(session, request.member.id)
+    accounts = ", ".join(f"{a['platform']} ({a['name'] or a['user_id']})" for a in data["accounts"])
+    lines = [
+        "What I hold about you:",
+        f"• Name: {data['display_name']}",
+        f"• Organisation: {data['organisation'] or 'not given'}",
+        f"• Accounts: {accounts}",
+        f"• Roles: {', '.join(data['roles']) or 'member'}",
+        f"• First seen: {data['first_seen'][:10]}",
+        "The attached file has all of it. Type `forget me` to delete it.",
+    ]
+    return Reply(
+        "\n".join(lines),
+        title="Your data",
+        private=True,
+        attachments=(
+            Attachment(
+                "larch-my-data.json",
+                json.dumps(data, indent=2).encode(),
+                "application/json",
+            ),
+        ),
+    )
+
+
+async def ask_to_forget(request: Request, services: Services) -> Reply:
+    return Reply(
+        "This deletes everything I hold about you on every platform: your profile, roles "
+        "and records. It cannot be undone. Are you sure?",
+        buttons=(
+            Button(
+                "Yes, delete my data",
+                action_id="privacy.forget",
+                value="confirm",
+                style=ButtonStyle.DANGER,
+            ),
+        ),
+        private=True,
+    )
+
+
+async def forget(request: Request, services: Services) -> Reply:
+    # Whatever the button's value says, only the member who clicked is deleted.
+    with services.db.session() as session:
+        members.forget(session, request.member.id)
+    return Reply(
+        "Done: I have deleted what I held about you. If you talk to me again I will start afresh.",
+        private=True,
+    )
+
+
+COMMANDS = [
+    CommandSpec(
+        name="my data",
+        summary="See and download everything the bot holds about you",
+        usage="my data",
+        handler=show_my_data,
+    ),
+    CommandSpec(
+        name="forget me",
+        summary="Delete everything the bot holds about you",
+        usage="forget me",
+        handler=ask_to_forget,
+    ),
+]
+
+ACTIONS = [ActionSpec("privacy.forget", forget)]
