@@ -1,0 +1,1 @@
+"""Recurring work: APScheduler ticks, the dispatcher sends what the database says is due."""
