@@ -1,0 +1,73 @@
+"""Putting the bot together: settings → database, knowledge base, services, router."""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.config import ConfigError, Settings
+from handlers.clock import SystemClock
+from handlers.registry import Registry, build_registry
+from handlers.router import Router
+from handlers.services import Services
+from handlers.vocabulary import Clock, Messenger, Platform
+from knowledge.entries import load_entries
+from knowledge.search import SearchIndex
+from scheduler.dispatcher import Dispatcher
+from storage import members, migrate
+from storage.db import Database
+
+
+@dataclass
+class App:
+    settings: Settings
+    services: Services
+    registry: Registry
+    router: Router
+    dispatcher: Dispatcher
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    messengers: Mapping[Platform, Messenger] | None = None,
+    knowledge: SearchIndex | None = None,
+) -> App:
+    prepare_database(settings.database_url)
+    database = Database(settings.database_url)
+    services = Services(
+        db=database,
+        knowledge=knowledge or SearchIndex(load_entries()),
+        clock=clock or SystemClock(),
+        timezone=settings.timezone,
+        messengers=dict(messengers or {}),
+        channels=settings.channels,
+    )
+    with database.session() as session:
+        members.seed_admins(session, settings.larch_admins, services.clock.now())
+    registry = build_registry()
+    return App(
+        settings,
+        services,
+        registry,
+        Router(registry, services),
+        Dispatcher(services, registry.jobs, registry.planners),
+    )
+
+
+def prepare_database(url: str) -> None:
+    """An embedded SQLite file is created and migrated on first run. A shared PostgreSQL
+    database is migrated by the operator (`larch-bot db upgrade`), so that several
+    processes starting at once never race to change the schema."""
+    if url.startswith("sqlite"):
+        migrate.upgrade(url)
+    elif not migrate.is_current(url):
+        raise ConfigError(
+            "DATABASE_URL: the database is not at the newest schema; run `larch-bot db upgrade`"
+        )
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )

@@ -1,0 +1,209 @@
+"""`larch-bot`: the one command operators run (click, so every sub-command documents itself)."""
+
+import asyncio
+import contextlib
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from bot.app import App, build_app, configure_logging
+from bot.config import ConfigError, Settings, load_settings
+from bot.console import Console, ConsoleMessenger
+from handlers.clock import ManualClock
+from handlers.vocabulary import Actor, Platform, Role
+from knowledge.check import check_directory
+from knowledge.entries import CONTENT_DIR, load_entries
+from knowledge.search import SearchIndex
+from scheduler.service import build_scheduler
+from storage import members, migrate
+
+DOWNLOADS = Path("var/downloads")
+ROLE_CHOICES = click.Choice([role.value for role in Role if role != Role.MEMBER])
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+
+
+@click.group()
+def cli() -> None:
+    """The LARCH Hub assistant."""
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    configure_logging(settings)
+    return settings
+
+
+def _console_messengers() -> dict[Platform, ConsoleMessenger]:
+    """With no platform connected, whatever the bot would send anywhere is printed."""
+    printer = ConsoleMessenger(sys.stdout, DOWNLOADS)
+    return {platform: printer for platform in Platform}
+
+
+def _console_app(settings: Settings, user: str, roles: tuple[str, ...]) -> tuple[App, Actor]:
+    app = build_app(settings, messengers=_console_messengers())
+    actor = Actor(Platform.CONSOLE, user, display_name=user)
+    with app.services.db.session() as session:
+        member = members.identify(session, Platform.CONSOLE, user, user, app.services.clock.now())
+        for role in roles:
+            members.grant_role(session, member.id, Role(role), app.services.clock.now())
+    return app, actor
+
+
+@cli.command()
+@click.option("--user", default="member", show_default=True, help="Who you are on the console.")
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICES, help="Grant yourself a role.")
+def console(user: str, roles: tuple[str, ...]) -> None:
+    """Talk to the bot in this terminal (or pipe questions in, one per line)."""
+    _run_console(_settings(), user, roles)
+
+
+def _run_console(
+    settings: Settings, user: str, roles: tuple[str, ...], with_scheduler: bool = False
+) -> None:
+    app, actor = _console_app(settings, user, roles)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo("LARCH Hub assistant. Type `help` to start; Ctrl-D to leave.")
+    session = Console(app, actor, sys.stdout, DOWNLOADS, echo=not interactive)
+
+    async def talk() -> None:
+        scheduler = build_scheduler(app.dispatcher) if with_scheduler else None
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            await session.run(sys.stdin, prompt=interactive)
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    asyncio.run(talk())
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--user", default="member", show_default=True)
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICES)
+def ask(text: str, user: str, roles: tuple[str, ...]) -> None:
+    """Answer one message and exit."""
+    app, actor = _console_app(_settings(), user, roles)
+    asyncio.run(Console(app, actor, sys.stdout, DOWNLOADS).say(text))
+
+
+@cli.command()
+def run() -> None:
+    """Run every configured adapter; the console when no Slack or Discord token is set."""
+    settings = _settings()
+    if settings.slack_configured or settings.discord_configured:
+        raise click.ClickException(
+            "Slack and Discord adapters are not built yet; unset their tokens to use the console."
+        )
+    click.echo("No Slack or Discord token set: starting the console adapter.", err=True)
+    _run_console(settings, "member", (), with_scheduler=True)
+
+
+@cli.command()
+@click.argument("process", type=click.Choice(["slack-http", "discord", "clock"]))
+def serve(process: str) -> None:
+    """Run one process type (see the Procfile)."""
+    settings = _settings()
+    if process != "clock":
+        raise click.ClickException(f"`serve {process}` is not configured in this version yet.")
+    app = build_app(settings, messengers=_console_messengers())
+
+    async def tick_forever() -> None:
+        scheduler = build_scheduler(app.dispatcher)
+        scheduler.start()
+        await asyncio.Event().wait()
+
+    click.echo("Scheduler running; Ctrl-C to stop.", err=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(tick_forever())
+
+
+@cli.command()
+@click.option(
+    "--now",
+    "instant",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"]),
+    help="ISO 8601 instant; without an offset it is read as UTC.",
+)
+def dispatch(instant: datetime) -> None:
+    """Run one dispatch pass as if at INSTANT and print what was sent."""
+    settings = _settings()
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    app = build_app(settings, clock=ManualClock(instant), messengers=_console_messengers())
+    outcomes = asyncio.run(app.dispatcher.run_once())
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(f"failed {outcome.key}: {outcome.error}")
+        elif outcome.sent:
+            click.echo(f"sent {outcome.key}: {outcome.sent}")
+    sent = sum(1 for o in outcomes if o.sent)
+    failed = sum(1 for o in outcomes if o.error)
+    click.echo(f"{sent} sent, {failed} failed at {instant.isoformat()}")
+
+
+@cli.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+@cli.group()
+def kb() -> None:
+    """The knowledge base."""
+
+
+@kb.command()
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False), default=CONTENT_DIR)
+def check(content: Path) -> None:
+    """Validate every entry; exits non-zero listing the problems."""
+    problems = check_directory(content)
+    if problems:
+        click.echo("\n".join(problems), err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(load_entries(content))} entries, all good.")
+
+
+@kb.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, best first.")
+@click.option("--kind", default=None)
+def search(query: str, as_json: bool, kind: str | None) -> None:
+    """Search the knowledge base as the bot would."""
+    matches = SearchIndex(load_entries()).search(query, kind=kind)
+    if as_json:
+        rows = [
+            {
+                "id": m.entry.id,
+                "title": m.entry.title,
+                "kind": m.entry.kind,
+                "score": round(m.score, 1),
+            }
+            for m in matches
+        ]
+        click.echo(json.dumps(rows))
+        return
+    if not matches:
+        click.echo("No confident match.")
+    for m in matches:
+        click.echo(f"{m.score:5.1f}  {m.entry.id}  {m.entry.title}")
