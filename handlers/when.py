@@ -1,0 +1,73 @@
+"""Times as people type and read them: parsed and shown in London time, stored in UTC.
+
+dateparser reads the natural forms ("Tue 3 Mar 10:30", "next Thursday 2pm"); this module
+adds what a scheduling bot needs on top: a weekday that contradicts the date is queried
+rather than silently dropped, and a time that does not exist on the day the clocks go
+forward is refused instead of shifted.
+"""
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORD = re.compile(r"\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\b", re.I)
+_DAY_NUMBER = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\b")
+
+
+class WhenError(ValueError):
+    """A time that cannot be used; the message is written for the person who typed it."""
+
+
+def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """The instant `text` names, read in `tz` relative to `now`, returned in UTC."""
+    local_now = now.astimezone(tz).replace(tzinfo=None)
+    parsed = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": local_now,
+            "PREFER_DATES_FROM": "future",
+            "DATE_ORDER": "DMY",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    if parsed is None:
+        raise WhenError(
+            f"I couldn't read “{text}” as a date and time. Try e.g. “Tue 3 Mar 10:30” or "
+            "“next Thursday 2pm”."
+        )
+    _check_weekday(text, parsed)
+    local = parsed.replace(tzinfo=tz)
+    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != parsed:
+        raise WhenError(
+            f"{parsed:%H:%M} doesn't exist on {parsed:%A %-d %B %Y}: the clocks go forward "
+            "that night. Please pick another time."
+        )
+    return local.astimezone(UTC)
+
+
+def format_when(instant: datetime, tz: ZoneInfo) -> str:
+    """`Tue 3 Mar 2026, 10:30` in London time."""
+    return instant.astimezone(tz).strftime("%a %-d %b %Y, %H:%M")
+
+
+def format_span(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """`Tue 3 Mar 2026, 10:30–12:00`, or both full times when the span crosses midnight."""
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    if local_start.date() == local_end.date():
+        return f"{format_when(start, tz)}–{local_end:%H:%M}"
+    return f"{format_when(start, tz)} – {format_when(end, tz)}"
+
+
+def _check_weekday(text: str, parsed: datetime) -> None:
+    named = _WEEKDAY_WORD.search(text)
+    if named is None or _DAY_NUMBER.search(_WEEKDAY_WORD.sub("", text)) is None:
+        return
+    weekday = next(day for day in WEEKDAYS if day.startswith(named.group(1).lower()[:3]))
+    if WEEKDAYS[parsed.weekday()] != weekday:
+        raise WhenError(
+            f"{parsed:%-d %B %Y} is a {parsed:%A}, not a {weekday.title()}. Which did you mean?"
+        )
