@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     larch_admins: Annotated[tuple[tuple[Platform, str], ...], NoDecode] = ()
     larch_timezone: str = "Europe/London"
     log_level: str = "INFO"
+    # Where the HTTP server is reachable from outside, for links the bot hands out
+    # (a member's calendar feed); unset when no HTTP server runs.
+    larch_public_url: str | None = None
 
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None

@@ -116,6 +116,8 @@ class FormField:
     placeholder: str = ""
     initial: str = ""
     choices: tuple[str, ...] = ()
+    # With choices: may several be picked? The submitted value is then comma-separated.
+    multiple: bool = False
     max_length: int = 3000
 
 
