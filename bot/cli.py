@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from bot.app import App, build_app, configure_logging
 from bot.config import ConfigError, Settings, load_settings
@@ -29,6 +30,9 @@ def main() -> None:
         cli(standalone_mode=True)
     except ConfigError as error:
         click.echo(str(error), err=True)
+        sys.exit(2)
+    except OperationalError as error:
+        click.echo(f"DATABASE_URL: cannot use the database: {error.orig}", err=True)
         sys.exit(2)
 
 

@@ -5,6 +5,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from storage.db import ensure_sqlite_directory
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -17,6 +19,7 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    ensure_sqlite_directory(url)
     command.upgrade(alembic_config(url), revision)
 
 

@@ -116,3 +116,12 @@ def test_kb_check_fails_listing_problems(tmp_path: Path) -> None:
     assert "broken.md" in result.stderr
     good = larch_bot(tmp_path, "kb", "check")
     assert good.returncode == 0, good.stderr
+
+
+def test_an_unreachable_database_is_reported_without_a_trace(tmp_path: Path) -> None:
+    result = larch_bot(
+        tmp_path, "db", "upgrade", env={"DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:1/none"}
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("DATABASE_URL: cannot use the database")
+    assert "Traceback" not in result.stderr
