@@ -67,7 +67,14 @@ def prepare_database(url: str) -> None:
         )
 
 
+# Libraries that narrate routine work at INFO; their news matters only when it is bad.
+CHATTY_LIBRARIES = ("alembic", "apscheduler")
+
+
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if settings.log_level != "DEBUG":
+        for name in CHATTY_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.WARNING)
