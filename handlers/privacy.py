@@ -19,6 +19,7 @@ async def show_my_data(request: Request, services: Services) -> Reply:
         f"• Accounts: {accounts}",
         f"• Roles: {', '.join(data['roles']) or 'member'}",
         f"• First seen: {data['first_seen'][:10]}",
+        *(f"• {table.replace('_', ' ')}: {len(rows)}" for table, rows in data["records"].items()),
         "The attached file has all of it. Type `forget me` to delete it.",
     ]
     return Reply(

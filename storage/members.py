@@ -7,11 +7,12 @@ settled by the unique constraints, not by checking first.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from handlers.vocabulary import Platform, Role
 from storage.models import Identity, Member, MemberRole
@@ -147,7 +148,34 @@ def personal_data(session: Session, member_id: int) -> dict[str, Any]:
             for i in identities
         ],
         "roles": sorted(r.role for r in roles),
+        "records": _records_naming(session, member_id),
     }
+
+
+def _records_naming(session: Session, member_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row in any feature's table that points at the member, found through the
+    foreign keys, so a feature's data is included without the feature having to remember."""
+    records: dict[str, list[dict[str, Any]]] = {}
+    skip = {Member.__tablename__, Identity.__tablename__, MemberRole.__tablename__}
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in skip:
+            continue
+        columns = [
+            fk.parent for fk in table.foreign_keys if fk.column.table.name == Member.__tablename__
+        ]
+        if not columns:
+            continue
+        rows = session.connection().execute(
+            table.select().where(or_(*(column == member_id for column in columns)))
+        )
+        found = [{key: _plain(value) for key, value in row._mapping.items()} for row in rows]
+        if found:
+            records[table.name] = found
+    return records
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def forget(session: Session, member_id: int) -> None:
