@@ -4,6 +4,8 @@ it in order (`agenda`), the chair reorders (`agenda move <n> <position>`) and dr
 automatically, and the day before the meeting the agenda is posted to the steering channel.
 """
 
+from collections.abc import Callable
+
 from sqlmodel import Session
 
 from handlers.notify import announce
@@ -16,7 +18,7 @@ from handlers.when import format_span
 from scheduler.dispatcher import JobSpec
 from storage import steering
 from storage.due import DueJob
-from storage.steering import Meeting
+from storage.steering import AgendaItem, Meeting
 
 POST_KIND = "steering.post_agenda"
 MAX_ITEM_CHARS = 300
@@ -76,17 +78,13 @@ async def move_item(request: Request, services: Services) -> Reply:
             "Give the item's number and where it should go, for example `agenda move 3 1`.",
             private=True,
         )
-    with services.db.session() as session:
-        meeting = steering.next_meeting(session, services.clock.now())
-        if meeting is None:
-            return NO_MEETING
-        if not roster.may_chair(session, request.member):
-            return roster.CHAIR_ONLY
-        moved = steering.move_agenda_item(session, meeting.id, int(numbers[0]), int(numbers[1]))
-        if moved is None:
-            return _no_such_item(session, meeting)
-        text = agenda_text(session, meeting, services)
-    return Reply(f"Moved “{moved.text}” to position {numbers[1]}.\n\n{text}", private=True)
+    number, to = int(numbers[0]), int(numbers[1])
+    return await _chair_edits(
+        request,
+        services,
+        lambda session, meeting_id: steering.move_agenda_item(session, meeting_id, number, to),
+        lambda item: f"Moved “{item.text}” to position {to}.",
+    )
 
 
 async def drop_item(request: Request, services: Services) -> Reply:
@@ -94,17 +92,33 @@ async def drop_item(request: Request, services: Services) -> Reply:
         return Reply(
             "Give the number of the item to drop, for example `agenda drop 2`.", private=True
         )
+    number = int(request.args)
+    return await _chair_edits(
+        request,
+        services,
+        lambda session, meeting_id: steering.drop_agenda_item(session, meeting_id, number),
+        lambda item: f"Dropped “{item.text}”.",
+    )
+
+
+async def _chair_edits(
+    request: Request,
+    services: Services,
+    edit: Callable[[Session, int], AgendaItem | None],
+    done: Callable[[AgendaItem], str],
+) -> Reply:
+    """Apply the chair's edit to the next meeting's agenda and show the agenda after it."""
     with services.db.session() as session:
         meeting = steering.next_meeting(session, services.clock.now())
         if meeting is None:
             return NO_MEETING
         if not roster.may_chair(session, request.member):
             return roster.CHAIR_ONLY
-        dropped = steering.drop_agenda_item(session, meeting.id, int(request.args))
-        if dropped is None:
+        item = edit(session, meeting.id)
+        if item is None:
             return _no_such_item(session, meeting)
         text = agenda_text(session, meeting, services)
-    return Reply(f"Dropped “{dropped.text}”.\n\n{text}", private=True)
+    return Reply(f"{done(item)}\n\n{text}", private=True)
 
 
 def agenda_text(session: Session, meeting: Meeting, services: Services) -> str:
