@@ -114,6 +114,7 @@ async def test_a_forged_answer_button_changes_nothing(poll_open: Bot, value: str
         ("\n".join(f"{d} Dec 2026 10:00" for d in range(2, 11)), CLOSES, "(you gave 9)"),
         ("Tue 8 Dec 2026 10:00\nsometime soonish 10:00", CLOSES, "I couldn't read “sometime"),
         ("Tue 8 Dec 2026 10:00\nWed 9 Dec 2026", CLOSES, "“Wed 9 Dec 2026” has no time of day"),
+        ("Tue 8 Dec 2026 10:00\n9.12.2026", CLOSES, "“9.12.2026” has no time of day"),
         ("Tue 8 Dec 2026 10:00\nMon 9 Dec 2026 10:00", CLOSES, "9 December 2026 is a Wednesday"),
         ("Tue 8 Dec 2026 10:00\n20 Nov 2026 10:00", CLOSES, "has already passed"),
         ("Tue 8 Dec 2026 10:00\n8/12/2026 10:00", CLOSES, "is the same time as another"),

@@ -35,7 +35,7 @@ MIN_SLOTS, MAX_SLOTS = 2, 8
 MAX_LINK_CHARS = 500
 ANSWER_LABELS = {AVAILABLE: "Available", IF_NEED_BE: "If need be", NOT_AVAILABLE: "Not available"}
 # A candidate time needs a time of day: "Tue 8 Dec" alone would be a meeting at midnight.
-_TIME_OF_DAY = re.compile(r"\d\s*(am|pm)\b|\d[:.]\d\d|\bnoon\b|\bmidday\b", re.IGNORECASE)
+_TIME_OF_DAY = re.compile(r"\d\s*(am|pm)\b|\d[:.]\d\d(?![\d.])|\bnoon\b|\bmidday\b", re.IGNORECASE)
 
 POLL_FORM = Form(
     title="Find a time for the steering group",
