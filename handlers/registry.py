@@ -87,7 +87,7 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, lookup, privacy, remi_stages
+    from handlers import admin, lookup, privacy, remi_stages, steering
     from handlers import help as help_command
 
     commands = [
@@ -95,7 +95,9 @@ def build_registry() -> Registry:
         *remi_stages.COMMANDS,
         *privacy.COMMANDS,
         *admin.COMMANDS,
+        *steering.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
-    actions = [*lookup.ACTIONS, *privacy.ACTIONS]
-    return Registry(commands, actions, question=lookup.answer_question)
+    actions = [*lookup.ACTIONS, *privacy.ACTIONS, *steering.ACTIONS]
+    jobs = [*steering.JOBS]
+    return Registry(commands, actions, question=lookup.answer_question, jobs=jobs)

@@ -1,0 +1,219 @@
+"""Actions keep the group's decisions moving: `action add @owner <text> due <date>`,
+`actions` for what is open, `action done <id>` when it is. The owner is reminded three days
+before the due date and on the day, at nine in the morning London time; an action still
+open after its date is listed on the next meeting's agenda (see `agenda.py`).
+"""
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from handlers.notify import send_to_member
+from handlers.registry import CommandSpec, Request
+from handlers.services import Services
+from handlers.steering import roster
+from handlers.vocabulary import MENTION, Platform, Reply, Role
+from handlers.when import WhenError, parse_when
+from scheduler.dispatcher import JobSpec
+from storage import due, members, steering
+from storage.due import DueJob
+from storage.steering import ActionItem
+
+REMINDER_KIND = "steering.action_reminder"
+REMINDER_TIME = time(9, 0)
+REMIND_DAYS_BEFORE = 3
+MAX_ACTION_CHARS = 300
+_ACTION = re.compile(r"^(?P<text>.+)\s+due\s+(?P<when>\S.*)$", re.IGNORECASE | re.DOTALL)
+
+USAGE = Reply(
+    "Name the owner, say what, and give a due date at the end, for example: "
+    "`action add @cara Draft the annual report due Fri 4 Dec`.",
+    private=True,
+)
+
+
+async def add_action(request: Request, services: Services) -> Reply:
+    found = MENTION.match(request.args)
+    parsed = _ACTION.match(request.args[found.end() :].strip()) if found else None
+    if found is None or parsed is None:
+        return USAGE
+    text = parsed["text"].strip()
+    if len(text) > MAX_ACTION_CHARS:
+        return Reply(
+            f"Please keep an action under {MAX_ACTION_CHARS} characters; put the detail in "
+            "the minutes.",
+            private=True,
+        )
+    now, tz = services.clock.now(), services.timezone
+    try:
+        due_on = parse_when(parsed["when"], now, tz).astimezone(tz).date()
+    except WhenError as error:
+        return Reply(str(error), private=True)
+    if due_on < now.astimezone(tz).date():
+        return Reply(f"{_day(due_on)} has passed: give a due date from today on.", private=True)
+    with services.db.session() as session:
+        owner = members.find(session, Platform(found["platform"]), found["user_id"])
+        if owner is None or Role.STEERING not in owner.roles:
+            return Reply(
+                "Actions go to steering group members, and they aren't one. See who is with "
+                "`steering members`.",
+                private=True,
+            )
+        action = steering.add_action(
+            session,
+            text=text,
+            owner_id=owner.id,
+            due_on=due_on,
+            created_by=request.member.id,
+            now=now,
+        )
+        _schedule_reminders(session, action, now, tz)
+    if owner.id != request.member.id:
+        await send_to_member(
+            services,
+            owner.id,
+            Reply(
+                f"{request.member.display_name} gave you a steering group action: "
+                f"{action_line(action, owner.display_name)}. Mark it done with "
+                f"`action done {action.id}`."
+            ),
+        )
+    return Reply(
+        f"Noted: {action_line(action, owner.display_name)}. I'll remind "
+        f"{owner.display_name} {REMIND_DAYS_BEFORE} days before and on the day.",
+        private=True,
+    )
+
+
+async def list_actions(request: Request, services: Services) -> Reply:
+    today = services.clock.now().astimezone(services.timezone).date()
+    with services.db.session() as session:
+        lines = [
+            action_line(action, roster.display_name(session, action.owner_id), today)
+            for action in steering.open_actions(session)
+        ]
+    if not lines:
+        return Reply(
+            "No open actions. Add one with `action add @owner <text> due <date>`.", private=True
+        )
+    return Reply(
+        "\n".join(["Open actions, soonest due first:", *(f"• {line}" for line in lines)]),
+        title="Steering group actions",
+        private=True,
+    )
+
+
+async def mark_done(request: Request, services: Services) -> Reply:
+    number = request.args.lstrip("#")
+    if not number.isdigit():
+        return Reply("Which action? Give its number, for example `action done 4`.", private=True)
+    now = services.clock.now()
+    with services.db.session() as session:
+        action = steering.get_action(session, int(number))
+        if action is None:
+            return Reply(
+                f"There is no action #{number}. See the open ones with `actions`.", private=True
+            )
+        if action.owner_id != request.member.id and not roster.may_chair(session, request.member):
+            return Reply(
+                f"Action #{number} belongs to {roster.display_name(session, action.owner_id)}; "
+                "only they or the chair can mark it done.",
+                private=True,
+            )
+        if not steering.mark_action_done(session, action.id, request.member.id, now):
+            return Reply(f"Action #{number} was already done.", private=True)
+        due.cancel(session, _key_prefix(action), now)
+    return Reply(f"Done: action #{number} “{action.text}” is marked done. Thank you!")
+
+
+# --- reminders ------------------------------------------------------------------------
+
+
+def _schedule_reminders(session: Session, action: ActionItem, now: datetime, tz: ZoneInfo) -> None:
+    for label, days_before in (("3d", REMIND_DAYS_BEFORE), ("day", 0)):
+        at = _morning(action.due_on - timedelta(days=days_before), tz)
+        if at > now:
+            due.schedule(
+                session,
+                f"{_key_prefix(action)}remind:{label}",
+                REMINDER_KIND,
+                at,
+                {"action_id": action.id},
+            )
+
+
+async def remind_owner(job: DueJob, services: Services) -> str | None:
+    with services.db.session() as session:
+        action = steering.get_action(session, job.payload["action_id"])
+        if action is None or action.done_at is not None or action.owner_id is None:
+            return None
+        owner = roster.display_name(session, action.owner_id)
+    days = (action.due_on - job.due_at.astimezone(services.timezone).date()).days
+    when = "today" if days <= 0 else f"in {days} days, on {_day(action.due_on)}"
+    await send_to_member(
+        services,
+        action.owner_id,
+        Reply(
+            f"A reminder: your steering group action #{action.id} “{action.text}” is due "
+            f"{when}. When it's finished, type `action done {action.id}`."
+        ),
+    )
+    return f"reminded {owner} of action #{action.id} (due {when})"
+
+
+def action_line(action: ActionItem, owner: str, today: date | None = None) -> str:
+    """`#4 Draft the annual report (Cara, due Fri 4 Dec 2026)`, flagged when still open after
+    its due date as of `today`."""
+    overdue = today is not None and action.done_at is None and action.due_on < today
+    late = " (overdue)" if overdue else ""
+    return f"#{action.id} {action.text} ({owner}, due {_day(action.due_on)}){late}"
+
+
+def overdue_lines(session: Session, today: date) -> list[str]:
+    return [
+        action_line(action, roster.display_name(session, action.owner_id))
+        for action in steering.overdue_actions(session, today)
+    ]
+
+
+def _key_prefix(action: ActionItem) -> str:
+    return f"steering:action:{action.id}:"
+
+
+def _morning(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, REMINDER_TIME, tzinfo=tz)
+
+
+def _day(day: date) -> str:
+    return day.strftime("%a %-d %b %Y")
+
+
+COMMANDS = [
+    CommandSpec(
+        name="action add",
+        summary="Give someone a steering group action with a due date",
+        usage="action add @owner <text> due <date>",
+        handler=add_action,
+        role=Role.STEERING,
+        examples=("action add @cara Draft the annual report due Fri 4 Dec",),
+    ),
+    CommandSpec(
+        name="actions",
+        summary="The steering group's open actions",
+        usage="actions",
+        handler=list_actions,
+        role=Role.STEERING,
+    ),
+    CommandSpec(
+        name="action done",
+        summary="Mark an action done (its owner or the chair)",
+        usage="action done <number>",
+        handler=mark_done,
+        role=Role.STEERING,
+        examples=("action done 4",),
+    ),
+]
+
+JOBS = [JobSpec(REMINDER_KIND, remind_owner)]

@@ -1,0 +1,196 @@
+"""The next meeting's agenda: any member adds an item (`agenda add <item>`), everyone reads
+it in order (`agenda`), the chair reorders (`agenda move <n> <position>`) and drops
+(`agenda drop <n>`). Actions still open past their due date are listed under the items
+automatically, and the day before the meeting the agenda is posted to the steering channel.
+"""
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from handlers.notify import announce
+from handlers.registry import CommandSpec, Request
+from handlers.services import Services
+from handlers.steering import roster
+from handlers.steering.actions import overdue_lines
+from handlers.vocabulary import Reply, Role
+from handlers.when import format_span
+from scheduler.dispatcher import JobSpec
+from storage import steering
+from storage.due import DueJob
+from storage.steering import AgendaItem, Meeting
+
+POST_KIND = "steering.post_agenda"
+MAX_ITEM_CHARS = 300
+
+NO_MEETING = Reply(
+    "No meeting is set yet, so there is no agenda. Once the chair confirms a date (see "
+    "`steering plan`), add items with `agenda add <item>`.",
+    private=True,
+)
+
+
+async def show_agenda(request: Request, services: Services) -> Reply:
+    if request.args:
+        return Reply(
+            "I know `agenda`, `agenda add <item>`, `agenda move <number> <position>` and "
+            "`agenda drop <number>`.",
+            private=True,
+        )
+    with services.db.session() as session:
+        meeting = steering.next_meeting(session, services.clock.now())
+        if meeting is None:
+            return NO_MEETING
+        text = agenda_text(session, meeting, services)
+    return Reply(text, title="Steering group agenda", private=True)
+
+
+async def add_item(request: Request, services: Services) -> Reply:
+    item = request.args.strip()
+    if not item:
+        return Reply(
+            "What should the group discuss? For example: `agenda add Budget for the annual "
+            "conference`.",
+            private=True,
+        )
+    if len(item) > MAX_ITEM_CHARS:
+        return Reply(
+            f"Please keep an agenda item under {MAX_ITEM_CHARS} characters; share papers by link.",
+            private=True,
+        )
+    now = services.clock.now()
+    with services.db.session() as session:
+        meeting = steering.next_meeting(session, now)
+        if meeting is None:
+            return NO_MEETING
+        number = steering.add_agenda_item(session, meeting.id, item, request.member.id, now)
+    return Reply(
+        f"Added as item {number} on the agenda for "
+        f"{format_span(meeting.starts_at, meeting.ends_at, services.timezone)}.",
+        private=True,
+    )
+
+
+async def move_item(request: Request, services: Services) -> Reply:
+    numbers = request.args.split()
+    if len(numbers) != 2 or not all(n.isdigit() for n in numbers):
+        return Reply(
+            "Give the item's number and where it should go, for example `agenda move 3 1`.",
+            private=True,
+        )
+    number, to = int(numbers[0]), int(numbers[1])
+    return await _chair_edits(
+        request,
+        services,
+        lambda session, meeting_id: steering.move_agenda_item(session, meeting_id, number, to),
+        lambda item: f"Moved “{item.text}” to position {to}.",
+    )
+
+
+async def drop_item(request: Request, services: Services) -> Reply:
+    if not request.args.isdigit():
+        return Reply(
+            "Give the number of the item to drop, for example `agenda drop 2`.", private=True
+        )
+    number = int(request.args)
+    return await _chair_edits(
+        request,
+        services,
+        lambda session, meeting_id: steering.drop_agenda_item(session, meeting_id, number),
+        lambda item: f"Dropped “{item.text}”.",
+    )
+
+
+async def _chair_edits(
+    request: Request,
+    services: Services,
+    edit: Callable[[Session, int], AgendaItem | None],
+    done: Callable[[AgendaItem], str],
+) -> Reply:
+    """Apply the chair's edit to the next meeting's agenda and show the agenda after it."""
+    with services.db.session() as session:
+        meeting = steering.next_meeting(session, services.clock.now())
+        if meeting is None:
+            return NO_MEETING
+        if not roster.may_chair(session, request.member):
+            return roster.CHAIR_ONLY
+        item = edit(session, meeting.id)
+        if item is None:
+            return _no_such_item(session, meeting)
+        text = agenda_text(session, meeting, services)
+    return Reply(f"{done(item)}\n\n{text}", private=True)
+
+
+def agenda_text(session: Session, meeting: Meeting, services: Services) -> str:
+    """The agenda in order, with the actions overdue as of now listed after the items."""
+    when = format_span(meeting.starts_at, meeting.ends_at, services.timezone)
+    items = steering.agenda(session, meeting.id)
+    lines = [f"Agenda for the steering group meeting, {when}:"]
+    lines += [
+        f"{n}. {item.text} (added by {roster.display_name(session, item.added_by)})"
+        for n, item in enumerate(items, start=1)
+    ]
+    if not items:
+        lines.append("No items yet. Add one with `agenda add <item>`.")
+    today = services.clock.now().astimezone(services.timezone).date()
+    overdue = overdue_lines(session, today)
+    if overdue:
+        lines += ["", "Overdue actions:", *(f"• {line}" for line in overdue)]
+    return "\n".join(lines)
+
+
+def _no_such_item(session: Session, meeting: Meeting) -> Reply:
+    count = len(steering.agenda(session, meeting.id))
+    return Reply(
+        f"The agenda has {count} item{'s' if count != 1 else ''}: use numbers from 1 to "
+        f"{count}, as `agenda` shows them.",
+        private=True,
+    )
+
+
+async def post_agenda(job: DueJob, services: Services) -> str | None:
+    """The day before: the agenda as it stands, in the steering channel."""
+    with services.db.session() as session:
+        meeting = steering.get_meeting(session, job.payload["meeting_id"])
+        if meeting is None:
+            return None
+        text = agenda_text(session, meeting, services)
+    posted = await announce(services, "steering", Reply(text, title="Tomorrow's agenda"))
+    return f"posted the agenda for meeting {meeting.id} to {len(posted)} channel(s)"
+
+
+COMMANDS = [
+    CommandSpec(
+        name="agenda",
+        summary="The next steering group meeting's agenda",
+        usage="agenda",
+        handler=show_agenda,
+        role=Role.STEERING,
+    ),
+    CommandSpec(
+        name="agenda add",
+        summary="Add an item to the next meeting's agenda",
+        usage="agenda add <item>",
+        handler=add_item,
+        role=Role.STEERING,
+        examples=("agenda add Budget for the annual conference",),
+    ),
+    CommandSpec(
+        name="agenda move",
+        summary="Move an agenda item (chair)",
+        usage="agenda move <number> <position>",
+        handler=move_item,
+        role=Role.STEERING,
+        examples=("agenda move 3 1",),
+    ),
+    CommandSpec(
+        name="agenda drop",
+        summary="Drop an agenda item (chair)",
+        usage="agenda drop <number>",
+        handler=drop_item,
+        role=Role.STEERING,
+        examples=("agenda drop 2",),
+    ),
+]
+
+JOBS = [JobSpec(POST_KIND, post_agenda)]

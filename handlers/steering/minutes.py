@@ -1,0 +1,83 @@
+"""The record: `minutes <link or text>` files the minutes against the latest meeting that has
+taken place, and `steering history` lists past meetings with their minutes and the actions
+that came out of them.
+"""
+
+from handlers.registry import CommandSpec, Request
+from handlers.services import Services
+from handlers.steering import roster
+from handlers.steering.actions import action_line
+from handlers.vocabulary import Reply, Role
+from handlers.when import format_when
+from storage import steering
+
+HISTORY_SHOWN = 6
+
+
+async def record(request: Request, services: Services) -> Reply:
+    now, tz = services.clock.now(), services.timezone
+    with services.db.session() as session:
+        held = steering.past_meetings(session, now, limit=1)
+        if not held:
+            return Reply(
+                "No steering group meeting has taken place yet, so there is nothing to file "
+                "minutes against.",
+                private=True,
+            )
+        meeting = held[0]
+        when = format_when(meeting.starts_at, tz)
+        if not request.args:
+            filed = steering.minutes_for(session, meeting.id)
+            if filed is None:
+                return Reply(
+                    f"No minutes yet for the meeting on {when}. File them with "
+                    "`minutes <link or text>`.",
+                    private=True,
+                )
+            return Reply(f"Minutes of the meeting on {when}:\n{filed.text}", private=True)
+        replaced = steering.record_minutes(
+            session, meeting.id, request.args, request.member.id, now
+        )
+    verb = "Replaced the earlier minutes" if replaced else "Filed the minutes"
+    return Reply(f"{verb} of the meeting on {when}. `steering history` shows them.", private=True)
+
+
+async def history(request: Request, services: Services) -> Reply:
+    now, tz = services.clock.now(), services.timezone
+    today = now.astimezone(tz).date()
+    lines = []
+    with services.db.session() as session:
+        for meeting in steering.past_meetings(session, now, limit=HISTORY_SHOWN):
+            filed = steering.minutes_for(session, meeting.id)
+            lines.append(f"{format_when(meeting.starts_at, tz)}")
+            lines.append(f"  Minutes: {filed.text if filed else 'not filed yet'}")
+            for action in steering.actions_from_meeting(session, meeting.id):
+                state = "done" if action.done_at else "open"
+                owner = roster.display_name(session, action.owner_id)
+                lines.append(f"  Action {action_line(action, owner, today)}: {state}")
+    if not lines:
+        return Reply("No steering group meeting has taken place yet.", private=True)
+    return Reply(
+        "\n".join(["Past steering group meetings, the latest first:", *lines]),
+        title="Steering group history",
+        private=True,
+    )
+
+
+COMMANDS = [
+    CommandSpec(
+        name="minutes",
+        summary="File (or read) the minutes of the latest steering group meeting",
+        usage="minutes [link or text]",
+        handler=record,
+        role=Role.STEERING,
+        examples=("minutes https://docs.example/steering-2026-12",),
+    ),
+    CommandSpec(
+        name="steering history",
+        summary="Past steering group meetings with their minutes and actions",
+        usage="steering history",
+        handler=history,
+        role=Role.STEERING,
+    ),
+]
