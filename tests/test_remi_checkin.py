@@ -2,10 +2,14 @@
 answers in a few clicks, a second lead updates rather than duplicates, an abandoned form is
 resumed, and bad input changes nothing."""
 
+import io
+from pathlib import Path
+
 import pytest
 from sqlmodel import select
 
-from handlers.vocabulary import Role
+from bot.console import Console
+from handlers.vocabulary import Actor, Platform, Role
 from knowledge.remi import STAGES
 from storage import remi
 from storage.remi import ActionPoint, CheckIn, Lead, Organisation
@@ -131,6 +135,24 @@ async def test_a_lead_checks_in_with_buttons_and_a_small_form(bot: Bot) -> None:
     assert checkin.changed == "Board approved our race equity strategy"
 
 
+async def test_a_check_in_on_the_console_is_a_number_and_three_lines(
+    bot: Bot, tmp_path: Path
+) -> None:
+    await register(bot, "Whittington Health", "lee")
+    out = io.StringIO()
+    console = Console(bot.app, Actor(Platform.CONSOLE, "lee", "Lee"), out, tmp_path, echo=True)
+    await console.run(io.StringIO("remi checkin\n4\nPolicies reviewed\nresources\n\n"))
+    assert "[4] 4 Embedding" in out.getvalue()
+    assert "What would help? [training / peer support / data" in out.getvalue()
+    assert "Whittington Health's check-in for October to December 2026" in out.getvalue()
+    [checkin] = _checkins(bot)
+    assert (checkin.stage, checkin.changed, checkin.needs) == (
+        4,
+        "Policies reviewed",
+        ["resources"],
+    )
+
+
 async def test_the_answer_offers_knowledge_base_resources_for_what_would_help(bot: Bot) -> None:
     org = await register(bot, "Whittington Health", "lee")
     await bot.click("remi.stage", f"{org}:2026Q4:2", as_="lee")
@@ -221,7 +243,15 @@ async def test_checkin_follows_a_monthly_cadence(bot: Bot) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["{org}:2026Q4:0", "{org}:2026Q4:7", "{org}:2026Q4:x", "x", "", "{org}:2026Q4:3:extra"],
+    [
+        "{org}:2026Q4:0",
+        "{org}:2026Q4:7",
+        "{org}:2026Q4:x",
+        "x",
+        "",
+        "{org}:2026Q4:3:extra",
+        "²:2026Q4:3",
+    ],
 )
 async def test_a_forged_stage_is_refused_and_nothing_stored(bot: Bot, value: str) -> None:
     org = await register(bot, "Whittington Health", "lee")

@@ -84,3 +84,12 @@ async def test_plain_members_and_leads_cannot_see_the_report(
     for who in ("mallory", "lead_a"):
         [refused] = await bot.say("remi report", as_=who)
         assert "needs the steering group role" in refused.text
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999", "1 OR 1=1", "", "-1"])
+async def test_a_forged_status_button_shows_nothing(
+    bot: Bot, network: dict[str, int], value: str
+) -> None:
+    [reply] = await bot.click("remi.status", value, as_=ADMIN)
+    assert "I can't show that organisation" in reply.text
+    assert SECRET_A not in reply.text and SECRET_B not in reply.text

@@ -32,10 +32,10 @@ MAX_CHANGED_CHARS = 1000
 MAX_NEEDS_TEXT_CHARS = 500
 MAX_RESOURCE_BUTTONS = 4
 
-_ORGANISATION_VALUE = re.compile(r"^(?P<organisation>\d{1,9})$")
-_PERIOD_VALUE = re.compile(r"^(?P<organisation>\d{1,9}):(?P<period>\d{4}(Q[1-4]|-\d{2}))$")
+ORGANISATION_VALUE = re.compile(r"(?P<organisation>\d{1,9})")
+_PERIOD_VALUE = re.compile(r"(?P<organisation>\d{1,9}):(?P<period>\d{4}(Q[1-4]|-\d{2}))")
 _STAGE_VALUE = re.compile(
-    r"^(?P<organisation>\d{1,9}):(?P<period>\d{4}(Q[1-4]|-\d{2})):(?P<stage>[1-6])$"
+    r"(?P<organisation>\d{1,9}):(?P<period>\d{4}(Q[1-4]|-\d{2})):(?P<stage>[1-6])"
 )
 
 NOT_A_LEAD = Reply(
@@ -210,14 +210,11 @@ async def start_checkin(request: Request, services: Services) -> Reply:
 
 async def checkin_for_organisation(request: Request, services: Services) -> Reply:
     """A button naming one of the lead's organisations."""
-    found = _ORGANISATION_VALUE.match(request.args)
-    if found is None:
-        return FORGED
     with services.db.session() as session:
-        organisation = _answerable(session, request, int(found["organisation"]))
-        if organisation is None:
-            return NOT_YOURS
-        state = checkin_state(session, organisation, services.clock.now(), services.timezone)
+        target = _target(session, request, ORGANISATION_VALUE, services)
+        if isinstance(target, Reply):
+            return target
+        state = checkin_state(session, target[0], services.clock.now(), services.timezone)
     return checkin_reply(state, _opening(state))
 
 
@@ -232,19 +229,18 @@ def _opening(state: CheckInState) -> str:
 
 
 async def answer_stage(request: Request, services: Services) -> Reply:
-    found = _STAGE_VALUE.match(request.args)
-    if found is None:
-        return FORGED
-    now = services.clock.now()
     with services.db.session() as session:
-        organisation = _answerable(session, request, int(found["organisation"]))
-        if organisation is None:
-            return NOT_YOURS
-        period = current_period(organisation.cadence, now, services.timezone)
-        if period.key != found["period"]:
-            return _closed(found["period"], period)
+        target = _target(session, request, _STAGE_VALUE, services)
+        if isinstance(target, Reply):
+            return target
+        organisation, period, found = target
         checkin = remi.record_stage(
-            session, organisation.id, period.key, int(found["stage"]), request.member.id, now
+            session,
+            organisation.id,
+            period.key,
+            int(found["stage"]),
+            request.member.id,
+            services.clock.now(),
         )
     return Reply(
         f"Noted: {organisation.name} is at stage {_stage_name(checkin)}, for {period.label}. "
@@ -257,21 +253,16 @@ async def answer_stage(request: Request, services: Services) -> Reply:
 
 async def open_details(request: Request, services: Services) -> Reply:
     """A button that (re)opens the short form of a check-in whose stage is given."""
-    found = _PERIOD_VALUE.match(request.args)
-    if found is None:
-        return FORGED
     with services.db.session() as session:
-        organisation = _answerable(session, request, int(found["organisation"]))
-        if organisation is None:
-            return NOT_YOURS
-        state = checkin_state(session, organisation, services.clock.now(), services.timezone)
-    if state.period.key != found["period"]:
-        return _closed(found["period"], state.period)
+        target = _target(session, request, _PERIOD_VALUE, services)
+        if isinstance(target, Reply):
+            return target
+        state = checkin_state(session, target[0], services.clock.now(), services.timezone)
     if state.current is None:
         return checkin_reply(state, "Please pick the stage first.")
     return Reply(
-        f"What changed, and what would help {organisation.name}?",
-        form=details_form(organisation, state.period, state.current),
+        f"What changed, and what would help {state.organisation.name}?",
+        form=details_form(state.organisation, state.period, state.current),
         private=True,
     )
 
@@ -280,21 +271,16 @@ async def open_details(request: Request, services: Services) -> Reply:
 
 
 async def answer_details(request: Request, services: Services) -> Reply:
-    found = _PERIOD_VALUE.match(request.args)
-    if found is None:
-        return FORGED
-    try:
-        details = _details(request)
-    except needs.NeedsError as error:
-        return Reply(str(error), private=True)
     now = services.clock.now()
     with services.db.session() as session:
-        organisation = _answerable(session, request, int(found["organisation"]))
-        if organisation is None:
-            return NOT_YOURS
-        period = current_period(organisation.cadence, now, services.timezone)
-        if period.key != found["period"]:
-            return _closed(found["period"], period)
+        target = _target(session, request, _PERIOD_VALUE, services)
+        if isinstance(target, Reply):
+            return target
+        organisation, period, _ = target
+        try:
+            details = _details(request)
+        except needs.NeedsError as error:
+            return Reply(str(error), private=True)
         checkin = remi.record_details(
             session, organisation.id, period.key, details, request.member.id, now
         )
@@ -350,11 +336,22 @@ def _thanks(
 # --- shared checks ------------------------------------------------------------------------
 
 
-def _answerable(session: Session, request: Request, organisation_id: int) -> Organisation | None:
-    organisation = remi.organisation(session, organisation_id)
-    if organisation is None or not may_answer(session, request.member, organisation_id):
-        return None
-    return organisation
+def _target(
+    session: Session, request: Request, value: re.Pattern[str], services: Services
+) -> tuple[Organisation, Period, re.Match[str]] | Reply:
+    """The organisation a button or form names, if the asker leads it, and its current
+    period, which must be the one the button was made for; otherwise the reply to give."""
+    found = value.fullmatch(request.args)
+    if found is None:
+        return FORGED
+    organisation = remi.organisation(session, int(found["organisation"]))
+    if organisation is None or not may_answer(session, request.member, organisation.id):
+        return NOT_YOURS
+    period = current_period(organisation.cadence, services.clock.now(), services.timezone)
+    asked = found.groupdict().get("period")
+    if asked is not None and asked != period.key:
+        return _closed(asked, period)
+    return organisation, period, found
 
 
 def _finish_button(

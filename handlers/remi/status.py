@@ -5,7 +5,7 @@ point. Only the organisation's own leads, and admins, may read it."""
 from sqlmodel import Session
 
 from handlers.registry import ActionSpec, CommandSpec, Request
-from handlers.remi.checkin import NOT_A_LEAD, answer_lines
+from handlers.remi.checkin import NOT_A_LEAD, ORGANISATION_VALUE, answer_lines
 from handlers.remi.periods import current_period
 from handlers.remi.privacy import may_read, readable_organisation
 from handlers.services import Services
@@ -50,10 +50,9 @@ async def show_status(request: Request, services: Services) -> Reply:
 
 async def show_status_of(request: Request, services: Services) -> Reply:
     """A button naming one organisation; its value is untrusted."""
+    found = ORGANISATION_VALUE.fullmatch(request.args)
     with services.db.session() as session:
-        organisation = (
-            remi.organisation(session, int(request.args)) if request.args.isdigit() else None
-        )
+        organisation = remi.organisation(session, int(found["organisation"])) if found else None
         if organisation is None or not may_read(session, request.member, organisation.id):
             return _cannot_show("that organisation")
         return _status(session, organisation, services)
