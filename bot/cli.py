@@ -211,3 +211,37 @@ def search(query: str, as_json: bool, kind: str | None) -> None:
         click.echo("No confident match.")
     for m in matches:
         click.echo(f"{m.score:5.1f}  {m.entry.id}  {m.entry.title}")
+
+
+@cli.group("remi")
+def remi_group() -> None:
+    """REMI check-ins."""
+
+
+@remi_group.command("export")
+@click.option("--period", required=True, help="A quarter like 2026Q4 or a month like 2026-11.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["csv"]), default="csv", show_default=True
+)
+def remi_export(period: str, output_format: str) -> None:
+    """Print the network's REMI picture for a period; counts from fewer than 5 organisations
+    are printed as <5, and no organisation is named."""
+    # Imported here so that this command stays one self-contained block of the CLI.
+    from bot.app import prepare_database
+    from handlers.remi.periods import PeriodError, parse_period
+    from handlers.remi.report import as_csv, network_picture
+    from storage.db import Database
+
+    try:
+        wanted = parse_period(period)
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="--period") from error
+    settings = _settings()
+    prepare_database(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            picture = network_picture(session, wanted, settings.timezone)
+    finally:
+        database.dispose()
+    click.echo(as_csv(picture), nl=False)

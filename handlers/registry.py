@@ -87,17 +87,21 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, lookup, privacy, remi_stages, steering
+    from handlers import admin, lookup, privacy, remi, remi_stages, steering
     from handlers import help as help_command
 
     commands = [
         *lookup.COMMANDS,
         *remi_stages.COMMANDS,
+        *remi.COMMANDS,
         *privacy.COMMANDS,
         *admin.COMMANDS,
         *steering.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
-    actions = [*lookup.ACTIONS, *privacy.ACTIONS, *steering.ACTIONS]
-    jobs = [*steering.JOBS]
-    return Registry(commands, actions, question=lookup.answer_question, jobs=jobs)
+    actions = [*lookup.ACTIONS, *privacy.ACTIONS, *remi.ACTIONS, *steering.ACTIONS]
+    jobs = [*remi.JOBS, *steering.JOBS]
+    planners = [*remi.PLANNERS]
+    return Registry(
+        commands, actions, question=lookup.answer_question, jobs=jobs, planners=planners
+    )

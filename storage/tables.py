@@ -2,4 +2,5 @@
 
 import storage.due
 import storage.models
+import storage.remi
 import storage.steering  # noqa: F401

@@ -1,0 +1,23 @@
+"""REMI check-ins: short prompts to equality leads, progress they can see, and an aggregate
+picture for the network. Each module is one part of the story:
+
+- organisations.py: admins register organisations, their leads and cadences;
+- schedule.py: the prompt at the start of each period, nudges after 3 and 7 days;
+- checkin.py: the stage buttons and the short form, resumable, one per organisation;
+- status.py: a lead's own history and action points;
+- report.py and chart.py: the network picture, with small numbers hidden;
+- privacy.py: who may see what, and the small-number rule;
+- needs.py, periods.py: what would help, and how periods are named.
+"""
+
+from handlers.remi import checkin, organisations, report, schedule, status
+
+COMMANDS = [
+    *checkin.COMMANDS,
+    *status.COMMANDS,
+    *report.COMMANDS,
+    *organisations.COMMANDS,
+]
+ACTIONS = [*checkin.ACTIONS, *status.ACTIONS]
+JOBS = schedule.JOBS
+PLANNERS = schedule.PLANNERS

@@ -1,0 +1,146 @@
+"""On schedule: each lead of an organisation gets the check-in by DM at the start of its
+period, and while the organisation has not finished, one nudge after 3 days and one after 7.
+
+The planner writes due rows with stable keys (`remi:prompt:{org}:{period}:{lead}`), so it
+may run every pass without writing anything twice; the dispatcher sends them. Each job reads
+the current state before sending: an organisation that has answered since, a lead who has
+stepped down, or a changed cadence makes the row moot and nothing is sent.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from handlers.notify import send_to_member
+from handlers.remi.checkin import checkin_reply, checkin_state
+from handlers.remi.periods import current_period, first_prompt_time
+from handlers.remi.privacy import area_is_large_enough
+from handlers.services import Services
+from scheduler.dispatcher import JobSpec
+from storage import due, remi
+from storage.due import DueJob
+from storage.remi import Organisation
+
+PROMPT = "remi.prompt"
+NUDGE = "remi.nudge"
+NUDGES_AFTER = (timedelta(days=3), timedelta(days=7))
+
+
+def prompt_key(organisation_id: int, period: str, lead_id: int) -> str:
+    return f"remi:prompt:{organisation_id}:{period}:{lead_id}"
+
+
+def nudge_key(organisation_id: int, period: str, lead_id: int, after: timedelta) -> str:
+    return f"remi:nudge:{organisation_id}:{period}:{lead_id}:{after.days}d"
+
+
+async def plan_checkins(services: Services, now: datetime) -> None:
+    """Make sure every lead of every organisation yet to finish this period's check-in has
+    a prompt and its nudges due. A lead added mid-period is prompted at once."""
+    tz = services.timezone
+    with services.db.session() as session:
+        organisations = remi.organisations(session)
+        periods = {o.id: current_period(o.cadence, now, tz) for o in organisations}
+        finished = remi.completed_organisations(session, {p.key for p in periods.values()})
+        leads = remi.all_leads(session)
+        for organisation in organisations:
+            period = periods[organisation.id]
+            if organisation.id in finished:
+                continue
+            prompt_at = max(first_prompt_time(period, tz), now)
+            for lead_id in leads.get(organisation.id, ()):
+                key = prompt_key(organisation.id, period.key, lead_id)
+                existing = due.find(session, key)
+                # A prompt cancelled by a change of cadence is due again if the period returns.
+                if existing is not None and existing.cancelled_at is None:
+                    continue
+                payload = {
+                    "organisation_id": organisation.id,
+                    "period": period.key,
+                    "member_id": lead_id,
+                }
+                due.schedule(session, key, PROMPT, prompt_at, payload)
+                for after in NUDGES_AFTER:
+                    due.schedule(
+                        session,
+                        nudge_key(organisation.id, period.key, lead_id, after),
+                        NUDGE,
+                        prompt_at + after,
+                        payload,
+                    )
+
+
+async def send_prompt(job: DueJob, services: Services) -> str | None:
+    return await _remind(job, services, nudge=False)
+
+
+async def send_nudge(job: DueJob, services: Services) -> str | None:
+    return await _remind(job, services, nudge=True)
+
+
+async def _remind(job: DueJob, services: Services, *, nudge: bool) -> str | None:
+    organisation_id, lead_id = job.payload["organisation_id"], job.payload["member_id"]
+    now = services.clock.now()
+    with services.db.session() as session:
+        organisation = remi.organisation(session, organisation_id)
+        if organisation is None or not remi.is_lead(session, organisation_id, lead_id):
+            return None
+        state = checkin_state(session, organisation, now, services.timezone)
+        if state.period.key != job.payload["period"]:
+            return None
+        if state.current is not None and state.current.is_complete:
+            return None
+        opening = (
+            _nudge_opening(session, organisation, now, services)
+            if nudge
+            else f"Time for {organisation.name}'s REMI check-in for {state.period.label}: "
+            "three short questions, under a minute."
+        )
+    if await send_to_member(services, lead_id, checkin_reply(state, opening)) is None:
+        return None
+    what = "nudge" if nudge else "prompt"
+    return f"REMI {what} to member {lead_id} for {organisation.name}, {state.period.key}"
+
+
+def _nudge_opening(
+    session: Session, organisation: Organisation, now: datetime, services: Services
+) -> str:
+    lines = [
+        f"A gentle reminder: {organisation.name}'s REMI check-in is still open. It takes "
+        "under a minute."
+    ]
+    progress = area_progress(session, organisation, now, services)
+    if progress:
+        lines.append(progress)
+    return "\n".join(lines)
+
+
+def area_progress(
+    session: Session, organisation: Organisation, now: datetime, services: Services
+) -> str | None:
+    """How many other organisations in the same area have checked in this period, said only
+    when the area has enough organisations that the count points to none of them; never
+    what anyone answered."""
+    in_area = [
+        o
+        for o in remi.organisations(session)
+        if remi.name_key(o.area) == remi.name_key(organisation.area)
+    ]
+    if not area_is_large_enough(len(in_area)):
+        return None
+    colleagues = [o for o in in_area if o.id != organisation.id]
+    answered = sum(
+        1
+        for o in colleagues
+        if remi.checkin_for(session, o.id, current_period(o.cadence, now, services.timezone).key)
+        is not None
+    )
+    verb = "has" if answered == 1 else "have"
+    return (
+        f"{answered} of your {len(colleagues)} colleague organisations in {organisation.area} "
+        f"{verb} checked in."
+    )
+
+
+JOBS = [JobSpec(PROMPT, send_prompt), JobSpec(NUDGE, send_nudge)]
+PLANNERS = [plan_checkins]
