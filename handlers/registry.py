@@ -87,7 +87,7 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, lookup, privacy, remi_stages
+    from handlers import admin, linking, lookup, privacy, remi_stages
     from handlers import help as help_command
 
     commands = [
@@ -95,6 +95,7 @@ def build_registry() -> Registry:
         *remi_stages.COMMANDS,
         *privacy.COMMANDS,
         *admin.COMMANDS,
+        *linking.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
     actions = [*lookup.ACTIONS, *privacy.ACTIONS]

@@ -1,4 +1,6 @@
 """Every module that declares tables, imported once so Alembic and the tests see them all."""
 
+import storage.button_payloads
 import storage.due
+import storage.links
 import storage.models  # noqa: F401
