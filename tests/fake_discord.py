@@ -173,6 +173,11 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["path"]
         body, files = await _read_body(request)
+        # Interaction callbacks and followups are authorised by their token in the path.
+        by_token = path.startswith(("/interactions/", "/webhooks/"))
+        if not by_token and request.headers.get("Authorization") != f"Bot {TOKEN}":
+            await self._record(Call(request.method, path, body, files, status=401))
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         for limit in self._rate_limited:
             method, pattern, retry_after = limit
             if method == request.method and pattern.fullmatch(path):
@@ -273,18 +278,20 @@ class FakeDiscord:
             }
         }
         if body["type"] == 4:
-            callback["resource"] = {"type": 4, "message": self._message(data, CHANNEL_ID)}
+            callback["resource"] = {"type": 4, "message": self.stored_message(data, CHANNEL_ID)}
         return callback
 
     def _message_from(self, body: dict[str, Any], files: dict[str, bytes], *ids: str) -> Any:
-        return self._message(body, int(ids[0]) if ids else CHANNEL_ID, files)
+        return self.stored_message(body, int(ids[0]) if ids else CHANNEL_ID, files)
 
     def _edited_message(self, body: dict[str, Any], files: Any, cid: str, mid: str) -> Any:
-        return {**self._message(body, int(cid), files), "id": mid}
+        return {**self.stored_message(body, int(cid), files), "id": mid}
 
-    def _message(
+    def stored_message(
         self, body: Mapping[str, Any], channel_id: int, files: Mapping[str, bytes] = {}
     ) -> dict[str, Any]:
+        """A message as Discord stores it, made from what the bot sent: what a click on one
+        of its buttons refers to."""
         return {
             "id": str(next(self._ids)),
             "channel_id": str(channel_id),
@@ -365,7 +372,8 @@ class FakeDiscord:
             payload = json.loads(message.data)
             await self._gateway_record(payload)
             await self._answer_gateway(socket, payload)
-        self._live.clear()
+        if self._socket is socket:
+            self._live.clear()
         return socket
 
     async def _gateway_record(self, payload: dict[str, Any]) -> None:
@@ -510,7 +518,7 @@ class FakeDiscord:
         self, custom_id: str, person: dict[str, Any], message: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """A button click on `message` (a message the bot sent, as the fake recorded it)."""
-        on = message or self._message({"components": []}, CHANNEL_ID)
+        on = message or self.stored_message({"components": []}, CHANNEL_ID)
         data = {"custom_id": custom_id, "component_type": 2}
         return {**self._interaction(3, data, person, True), "message": on}
 
@@ -538,7 +546,7 @@ class FakeDiscord:
     ) -> dict[str, Any]:
         """A MESSAGE_CREATE payload: in the server channel, or a DM."""
         payload = {
-            **self._message({"content": content}, CHANNEL_ID),
+            **self.stored_message({"content": content}, CHANNEL_ID),
             "author": author,
             "mentions": list(mentions),
         }

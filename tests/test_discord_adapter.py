@@ -113,14 +113,24 @@ async def bot(running: Running) -> LarchClient:
 
 
 def _with_test_commands(app: App, commands: list[CommandSpec], actions: list[ActionSpec]) -> None:
+    """The real commands plus `commands`; only `actions` for buttons."""
     real = build_registry()
-    registry = Registry(
-        [*real.commands, *commands],
-        [*(real.action(a) for a in ("lookup.show", "privacy.forget")), *actions],  # type: ignore[misc]
-        question=real.question,
-    )
+    registry = Registry([*real.commands, *commands], actions, question=real.question)
     app.registry = registry
     app.router = Router(registry, app.services)
+
+
+def _make_admin(app: App, person: dict[str, Any]) -> None:
+    now = app.services.clock.now()
+    with app.services.db.session() as session:
+        member = members.identify(session, Platform.DISCORD, person["id"], "", now)
+        members.grant_role(session, member.id, Role.ADMIN, now)
+
+
+def _roles_of(app: App, person: dict[str, Any]) -> frozenset[Role]:
+    with app.services.db.session() as session:
+        member = members.find(session, Platform.DISCORD, person["id"])
+    return frozenset() if member is None else member.roles
 
 
 async def _ask(fake: FakeDiscord, payload: dict[str, Any]) -> dict[str, Any]:
@@ -204,18 +214,12 @@ async def test_a_private_reply_is_ephemeral(fake: FakeDiscord, bot: LarchClient)
 async def test_a_user_option_becomes_a_neutral_mention(
     fake: FakeDiscord, bot: LarchClient, app: App
 ) -> None:
-    with app.services.db.session() as session:
-        amara = members.identify(
-            session, Platform.DISCORD, "101", "Amara", app.services.clock.now()
-        )
-        members.grant_role(session, amara.id, Role.ADMIN, app.services.clock.now())
+    _make_admin(app, AMARA)
 
     answer = await _ask(fake, fake.slash("admin grant", AMARA, person=KWAME, role="curator"))
 
     assert "now has the curator role" in answer["data"]["embeds"][0]["description"]
-    with app.services.db.session() as session:
-        kwame = members.find(session, Platform.DISCORD, "102")
-    assert kwame is not None and Role.CURATOR in kwame.roles
+    assert _roles_of(app, KWAME) == {Role.CURATOR}
 
 
 async def test_link_on_discord_then_on_the_console_makes_one_member(
@@ -242,7 +246,7 @@ def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 async def _message_with_buttons(fake: FakeDiscord) -> dict[str, Any]:
     """A message the bot sent, as Discord stores it: what a later click refers to."""
     answer = await _ask(fake, fake.slash("define", AMARA, term="structural racism"))
-    return {**fake._message(answer["data"], CHANNEL_ID), "flags": 0}
+    return {**fake.stored_message(answer["data"], CHANNEL_ID), "flags": 0}
 
 
 async def test_a_button_runs_its_action(fake: FakeDiscord, bot: LarchClient) -> None:
@@ -282,7 +286,7 @@ async def test_an_unknown_or_forged_button_gets_a_clear_reply_and_changes_nothin
     fake: FakeDiscord, bot: LarchClient, app: App, custom_id: str
 ) -> None:
     await _ask(fake, fake.slash("help", KWAME))
-    message = fake._message(
+    message = fake.stored_message(
         {
             "components": [
                 {
@@ -458,7 +462,7 @@ async def test_a_form_asked_for_in_a_message_is_offered_as_a_button(
     posted = await fake.wait_for_call("POST", f"/channels/{CHANNEL_ID}/messages")
     [opener] = _buttons(posted.body)
     assert opener["label"] == "Event feedback"
-    message = fake._message(posted.body, CHANNEL_ID)
+    message = fake.stored_message(posted.body, CHANNEL_ID)
 
     opened = await _ask(fake, fake.click(opener["custom_id"], AMARA, message))
 
@@ -510,17 +514,11 @@ async def test_bots_and_messages_not_for_the_bot_are_ignored(
 async def test_a_mentioned_person_reaches_the_handler_as_a_neutral_mention(
     fake: FakeDiscord, bot: LarchClient, app: App
 ) -> None:
-    with app.services.db.session() as session:
-        amara = members.identify(
-            session, Platform.DISCORD, "101", "Amara", app.services.clock.now()
-        )
-        members.grant_role(session, amara.id, Role.ADMIN, app.services.clock.now())
+    _make_admin(app, AMARA)
     text = f"<@{BOT_ID}> admin grant <@!102> organiser"
     await fake.dispatch("MESSAGE_CREATE", fake.message(text, AMARA, mentions=[KWAME]))
     await fake.wait_for_call("POST", r"/channels/900101/messages")
-    with app.services.db.session() as session:
-        kwame = members.find(session, Platform.DISCORD, "102")
-    assert kwame is not None and Role.ORGANISER in kwame.roles
+    assert _roles_of(app, KWAME) == {Role.ORGANISER}
 
 
 # --- the messenger -----------------------------------------------------------------------------
@@ -568,7 +566,7 @@ async def test_a_long_button_value_survives_the_round_trip(
     answer = await _ask(fake, fake.slash("offer", AMARA))
     [button] = _buttons(answer["data"])
     assert len(button["custom_id"]) <= 100
-    message = fake._message(answer["data"], CHANNEL_ID)
+    message = fake.stored_message(answer["data"], CHANNEL_ID)
 
     clicked = await _ask(fake, fake.click(button["custom_id"], AMARA, message))
 

@@ -22,23 +22,26 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await fake.stop()
 
 
-@pytest.mark.parametrize("command", [["serve", "discord"], ["run"]])
-async def test_the_process_connects_syncs_commands_and_answers(
-    fake: FakeDiscord, tmp_path: Path, command: list[str]
-) -> None:
+def _environment(fake: FakeDiscord, tmp_path: Path, token: str = TOKEN) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("SLACK_", "DISCORD_", "LARCH_", "DATABASE_URL"))
     }
-    environment |= {
+    return environment | {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'larch.db'}",
-        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_TOKEN": token,
         "DISCORD_GUILD_ID": str(GUILD_ID),
         "DISCORD_API_BASE": fake.api_base,
     }
+
+
+@pytest.mark.parametrize("command", [["serve", "discord"], ["run"]])
+async def test_the_process_connects_syncs_commands_and_answers(
+    fake: FakeDiscord, tmp_path: Path, command: list[str]
+) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *command, cwd=tmp_path, env=environment
+        sys.executable, "-m", "bot", *command, cwd=tmp_path, env=_environment(fake, tmp_path)
     )
     try:
         await fake.wait_for_call(
@@ -55,3 +58,22 @@ async def test_the_process_connects_syncs_commands_and_answers(
         process.terminate()
         await process.wait()
     assert answer.body["data"]["embeds"][0]["title"] == "Workforce Race Equality Standard (WRES)"
+
+
+async def test_a_token_discord_refuses_stops_start_up_with_a_message_naming_it(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        "discord",
+        cwd=tmp_path,
+        env=_environment(fake, tmp_path, token="not-the-token"),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), START_UP_SECONDS)
+    assert process.returncode == 2
+    assert "DISCORD_TOKEN: Discord refused it" in stderr.decode()
+    assert "Traceback" not in stderr.decode()

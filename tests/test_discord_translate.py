@@ -224,6 +224,21 @@ def test_every_registry_command_has_a_slash_command_and_a_clash_becomes_show() -
     assert (term.name, term.hint, term.required) == ("term", "<term>, e.g. WRES", True)
 
 
+def test_option_names_are_valid_for_discord_and_python() -> None:
+    registry = Registry(
+        [CommandSpec("event", "An event", "event <class> [2nd date]", _noop)], [], question=_noop
+    )
+    tree = discord.app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
+    slash.add_to_tree(tree, registry, _run_nothing, {}, guild=None)
+    [command] = tree.get_commands()
+    assert [o["name"] for o in command.to_dict(tree)["options"]] == ["n_2nd_date"]
+    assert slash.options_for(CommandSpec("x", "", "x <class>", _noop))[0].name == "class_"
+
+
+async def _run_nothing(interaction: discord.Interaction, text: str) -> None:
+    return None
+
+
 def test_the_text_is_rebuilt_in_usage_order_with_neutral_mentions() -> None:
     [grant] = [s for s in slash.plan(build_registry()) if s.spec.name == "admin grant"]
     assert grant.text({"person": discord.Object(102), "role": "curator"}) == (

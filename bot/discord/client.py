@@ -27,7 +27,7 @@ from bot.discord.translate import (
     submitted_fields,
 )
 from handlers.router import STALE_ACTION_REPLY
-from handlers.vocabulary import Action, Command, Platform, Reply
+from handlers.vocabulary import Action, Command, Place, Platform, Reply
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ class LarchTree(app_commands.CommandTree["LarchClient"]):
         if isinstance(error, app_commands.CommandNotFound):
             await interaction.client.answerer.apologise(interaction, STALE_COMMAND_REPLY)
             return
-        log.error("slash command /%s failed", interaction.command, exc_info=error)
+        name = getattr(interaction.command, "qualified_name", "?")
+        log.error("slash command /%s failed", name, exc_info=error)
         await interaction.client.answerer.apologise(interaction)
 
 
@@ -139,7 +140,7 @@ class LarchClient(discord.AutoShardedClient):
         await self.answerer.interaction(interaction, self.app.router.handle_action(action))
 
 
-def _place(interaction: discord.Interaction) -> Any:
+def _place(interaction: discord.Interaction) -> Place:
     channel = interaction.channel
     if channel is None and interaction.channel_id is not None:
         channel = discord.Object(interaction.channel_id)

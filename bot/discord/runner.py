@@ -33,4 +33,7 @@ async def run_discord(app: App) -> None:
     if token is None:
         raise ConfigError("DISCORD_TOKEN: not set; the Discord adapter needs the bot's token")
     async with connect(app) as client:
-        await client.start(token.get_secret_value())
+        try:
+            await client.start(token.get_secret_value())
+        except discord.LoginFailure as error:
+            raise ConfigError(f"DISCORD_TOKEN: Discord refused it ({error})") from None

@@ -11,6 +11,7 @@ typed as, and goes through the router like any other message.
 """
 
 import inspect
+import keyword
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, Optional
 import discord
 from discord import app_commands
 
+from bot.discord.translate import cut
 from handlers.registry import CommandSpec, Registry
 from handlers.vocabulary import Platform, mention
 from knowledge.search import SearchIndex
@@ -187,9 +189,13 @@ def _group_description(group: str, members: Sequence[SlashCommand]) -> str:
 
 
 def _option_name(token: str) -> str:
-    words = re.findall(r"[a-z0-9]+", token.lower())
-    return "_".join(words)[:OPTION_NAME_LIMIT] or "text"
+    """`<kind or tag>` → `kind_or_tag`: a Discord option name that is also a Python
+    parameter name (see `_callback`)."""
+    name = "_".join(re.findall(r"[a-z0-9]+", token.lower()))[: OPTION_NAME_LIMIT - 2] or "text"
+    if not name.isidentifier():
+        name = f"n_{name}"
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
+    return cut(text, DESCRIPTION_LIMIT)

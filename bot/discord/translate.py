@@ -135,8 +135,8 @@ def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> O
     """`form_as_button`: the reply's form cannot be opened now (a modal only opens in answer
     to a click or a slash command), so it is offered as a button that opens it."""
     embed = discord.Embed(
-        title=_cut(reply.title, EMBED_TITLE_LIMIT) if reply.title else None,
-        description=_cut(native_mentions(reply.text), EMBED_TEXT_LIMIT),
+        title=cut(reply.title, EMBED_TITLE_LIMIT) if reply.title else None,
+        description=cut(native_mentions(reply.text), EMBED_TEXT_LIMIT),
         url=reply.link.url if reply.link is not None and reply.title else None,
     )
     buttons = list(reply.buttons)
@@ -145,7 +145,7 @@ def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> O
     items = [_button(b, ids) for b in buttons]
     if form_as_button and reply.form is not None:
         opener = discord.ui.Button(
-            label=_cut(reply.form.title, BUTTON_LABEL_LIMIT),
+            label=cut(reply.form.title, BUTTON_LABEL_LIMIT),
             style=discord.ButtonStyle.primary,
             custom_id=ids.form_opener(reply.form),
         )
@@ -165,7 +165,7 @@ def modal_for(form: Form, custom_id: str) -> discord.ui.Modal:
     # Kept in discord.py's memory only while open; the submission is read from its custom
     # id (see CustomIds), so one that arrives after a restart is still answered.
     modal = discord.ui.Modal(
-        title=_cut(form.title, MODAL_TITLE_LIMIT), custom_id=custom_id, timeout=15 * 60
+        title=cut(form.title, MODAL_TITLE_LIMIT), custom_id=custom_id, timeout=15 * 60
     )
     if len(form.fields) > MODAL_INPUTS:
         log.warning(
@@ -174,7 +174,7 @@ def modal_for(form: Form, custom_id: str) -> discord.ui.Modal:
     for form_field in form.fields[:MODAL_INPUTS]:
         modal.add_item(
             discord.ui.Label(
-                text=_cut(form_field.label, FIELD_LABEL_LIMIT), component=_input(form_field)
+                text=cut(form_field.label, FIELD_LABEL_LIMIT), component=_input(form_field)
             )
         )
     return modal
@@ -186,8 +186,8 @@ def _input(form_field: FormField) -> discord.ui.Item[Any]:
             custom_id=form_field.name,
             options=[
                 discord.SelectOption(
-                    label=_cut(choice, SELECT_OPTION_LIMIT),
-                    value=_cut(choice, SELECT_OPTION_LIMIT),
+                    label=cut(choice, SELECT_OPTION_LIMIT),
+                    value=cut(choice, SELECT_OPTION_LIMIT),
                     default=choice == form_field.initial,
                 )
                 for choice in form_field.choices
@@ -195,7 +195,7 @@ def _input(form_field: FormField) -> discord.ui.Item[Any]:
             min_values=1 if form_field.required else 0,
             max_values=len(form_field.choices) if form_field.multiple else 1,
             required=form_field.required,
-            placeholder=_cut(form_field.placeholder, PLACEHOLDER_LIMIT) or None,
+            placeholder=cut(form_field.placeholder, PLACEHOLDER_LIMIT) or None,
         )
     # Too many choices for a select: a text input that lists them; the handler checks.
     placeholder = form_field.placeholder or (
@@ -205,14 +205,14 @@ def _input(form_field: FormField) -> discord.ui.Item[Any]:
         custom_id=form_field.name,
         style=discord.TextStyle.paragraph if form_field.multiline else discord.TextStyle.short,
         required=form_field.required,
-        placeholder=_cut(placeholder, PLACEHOLDER_LIMIT) or None,
+        placeholder=cut(placeholder, PLACEHOLDER_LIMIT) or None,
         default=form_field.initial or None,
         max_length=min(form_field.max_length, TEXT_INPUT_LIMIT),
     )
 
 
 def _button(button: Button, ids: CustomIds) -> discord.ui.Item[Any]:
-    label = _cut(button.label, BUTTON_LABEL_LIMIT)
+    label = cut(button.label, BUTTON_LABEL_LIMIT)
     if button.url is not None:
         return discord.ui.Button(label=label, url=button.url)
     return ActionButton(
@@ -224,7 +224,8 @@ def _button(button: Button, ids: CustomIds) -> discord.ui.Item[Any]:
     )
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
+    """`text`, shortened with an ellipsis to Discord's `limit`."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
