@@ -39,8 +39,8 @@ def _redeem(request: Request, services: Services) -> Reply:
         if result.outcome != links.Outcome.LINKED or result.member_id is None:
             return _refusal(result.outcome)
         joined = members.profile(session, result.member_id)
-        accounts = members.reachable_accounts(session, result.member_id)
-    listed = ", ".join(f"{platform.value} ({user_id})" for platform, user_id in accounts)
+        accounts = members.personal_data(session, result.member_id)["accounts"]
+    listed = ", ".join(f"{a['platform']} ({a['name'] or a['user_id']})" for a in accounts)
     roles = ", ".join(sorted(role.value for role in joined.roles)) or "member"
     return Reply(
         f"Done: your accounts are now one member, {joined.display_name}: {listed}. "

@@ -233,7 +233,7 @@ async def test_link_on_discord_then_on_the_console_makes_one_member(
         Command(Actor(Platform.CONSOLE, "amara"), f"link {code}")
     )
 
-    assert "discord (101)" in linked.text and "console (amara)" in linked.text
+    assert "discord (Amara)" in linked.text and "console (amara)" in linked.text
 
 
 # --- buttons ---------------------------------------------------------------------------------

@@ -214,7 +214,7 @@ async def test_link_on_the_console_then_on_discord_makes_one_member(bot: Bot) ->
     answer = await _say_on_discord(bot, f"link {code}")
 
     assert answer.startswith("Done: your accounts are now one member, Amara:")
-    assert "console (amara)" in answer and "discord (42)" in answer
+    assert "console (Amara)" in answer and "discord (Amara on Discord)" in answer
     assert "Your roles: steering." in answer
     [mine] = await bot.say("my data", as_="amara")
     assert "discord (Amara on Discord)" in mine.text
