@@ -40,11 +40,6 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
     status: int = 200
 
-    @property
-    def data(self) -> dict[str, Any]:
-        """An interaction callback's message or modal, or the message itself."""
-        return self.body.get("data", self.body) if isinstance(self.body, dict) else {}
-
 
 def user(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
     return {
@@ -103,40 +98,27 @@ class FakeDiscord:
 
     # --- waiting for the bot -----------------------------------------------------------
 
-    async def wait_for_call(
-        self,
-        method: str,
-        path: str,
-        *,
-        count: int = 1,
-        status: int | None = 200,
-        seconds: float = WAIT_SECONDS,
-    ) -> Call:
-        """The `count`-th call matching `method` and the `path` regular expression."""
-        pattern = re.compile(path)
+    async def wait_for_call(self, method: str, path: str, *, seconds: float = WAIT_SECONDS) -> Call:
+        """The first successful call matching `method` and the `path` regular expression."""
 
         def found() -> list[Call]:
-            return [
-                c
-                for c in self.calls
-                if c.method == method
-                and pattern.fullmatch(c.path)
-                and (status is None or c.status == status)
-            ]
+            return [c for c in self.calls_to(method, path) if c.status == 200]
 
-        await self._wait(lambda: len(found()) >= count, f"{method} {path}", seconds)
-        return found()[count - 1]
+        await self._wait(lambda: bool(found()), f"{method} {path}", seconds)
+        return found()[0]
 
     def calls_to(self, method: str, path: str) -> list[Call]:
         pattern = re.compile(path)
         return [c for c in self.calls if c.method == method and pattern.fullmatch(c.path)]
 
-    async def wait_for_gateway(self, op: int, *, count: int = 1) -> dict[str, Any]:
+    async def wait_for_gateway(self, op: int) -> dict[str, Any]:
+        """The first payload with opcode `op` the bot sent on the gateway."""
+
         def found() -> list[dict[str, Any]]:
             return [p for p in self.gateway_received if p.get("op") == op]
 
-        await self._wait(lambda: len(found()) >= count, f"gateway op {op}")
-        return found()[count - 1]
+        await self._wait(lambda: bool(found()), f"gateway op {op}")
+        return found()[0]
 
     async def answer_to(self, interaction: Mapping[str, Any]) -> Call:
         """The bot's answer to an interaction: its callback to Discord."""
@@ -144,9 +126,9 @@ class FakeDiscord:
             "POST", f"/interactions/{interaction['id']}/{interaction['token']}/callback"
         )
 
-    async def followup_to(self, interaction: Mapping[str, Any], count: int = 1) -> Call:
+    async def followup_to(self, interaction: Mapping[str, Any]) -> Call:
         return await self.wait_for_call(
-            "POST", f"/webhooks/{APPLICATION_ID}/{interaction['token']}", count=count
+            "POST", f"/webhooks/{APPLICATION_ID}/{interaction['token']}"
         )
 
     async def _wait(
