@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,10 +108,10 @@ def ask(text: str, user: str, roles: tuple[str, ...]) -> None:
 def run() -> None:
     """Run every configured adapter; the console when no Slack or Discord token is set."""
     settings = _settings()
-    if settings.slack_configured or settings.discord_configured:
-        raise click.ClickException(
-            "Slack and Discord adapters are not built yet; unset their tokens to use the console."
-        )
+    adapters = _platform_adapters(settings)
+    if adapters:
+        _run_adapters(settings, adapters, with_scheduler=True)
+        return
     click.echo("No Slack or Discord token set: starting the console adapter.", err=True)
     _run_console(settings, "member", (), with_scheduler=True)
 
@@ -120,6 +121,11 @@ def run() -> None:
 def serve(process: str) -> None:
     """Run one process type (see the Procfile)."""
     settings = _settings()
+    if process == "discord":
+        from bot.discord.runner import run_discord
+
+        _run_adapters(settings, [run_discord], with_scheduler=False)
+        return
     if process != "clock":
         raise click.ClickException(f"`serve {process}` is not configured in this version yet.")
     app = build_app(settings, messengers=_console_messengers())
@@ -132,6 +138,42 @@ def serve(process: str) -> None:
     click.echo("Scheduler running; Ctrl-C to stop.", err=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(tick_forever())
+
+
+Adapter = Callable[[App], Awaitable[None]]
+
+
+def _platform_adapters(settings: Settings) -> list[Adapter]:
+    """Each chat platform with a token set, as a coroutine that runs it until stopped."""
+    if settings.slack_configured:
+        raise click.ClickException(
+            "The Slack adapter is not built yet; unset its tokens to use the other adapters."
+        )
+    adapters: list[Adapter] = []
+    if settings.discord_configured:
+        # Imported only when used: the console starts without loading discord.py.
+        from bot.discord.runner import run_discord
+
+        adapters.append(run_discord)
+    return adapters
+
+
+def _run_adapters(settings: Settings, adapters: list[Adapter], *, with_scheduler: bool) -> None:
+    """Run `adapters` (and the scheduler) in one event loop until Ctrl-C or a fatal error."""
+    app = build_app(settings)
+
+    async def serve_all() -> None:
+        scheduler = build_scheduler(app.dispatcher) if with_scheduler else None
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            await asyncio.gather(*(adapter(app) for adapter in adapters))
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_all())
 
 
 @cli.command()

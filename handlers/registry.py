@@ -87,7 +87,7 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, lookup, privacy, remi, remi_stages, steering
+    from handlers import admin, linking, lookup, privacy, remi, remi_stages, steering
     from handlers import help as help_command
 
     commands = [
@@ -97,6 +97,7 @@ def build_registry() -> Registry:
         *privacy.COMMANDS,
         *admin.COMMANDS,
         *steering.COMMANDS,
+        *linking.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
     actions = [*lookup.ACTIONS, *privacy.ACTIONS, *remi.ACTIONS, *steering.ACTIONS]

@@ -1,6 +1,8 @@
 """Every module that declares tables, imported once so Alembic and the tests see them all."""
 
+import storage.button_payloads
 import storage.due
+import storage.links
 import storage.models
 import storage.remi
 import storage.steering  # noqa: F401

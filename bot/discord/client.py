@@ -1,0 +1,161 @@
+"""The bot on Discord: a discord.py client whose slash commands come from the registry, and
+whose every message, slash command, click and form submission goes through the router.
+
+Interactions arrive four ways, all answered through `Answerer`: slash commands through the
+app-command tree, button clicks through `ActionButton` (matched by custom id, so they
+survive restarts), modal submissions read from their custom id in `on_interaction`, and a
+click on anything else gets the router's "this button no longer works" reply.
+"""
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.app import App
+from bot.discord import slash
+from bot.discord.answer import DEFER_AFTER_SECONDS, Answerer
+from bot.discord.custom_ids import BUTTON_ID, CustomIds, Kind
+from bot.discord.messenger import GROUPS_PURPOSE, DiscordMessenger
+from bot.discord.translate import (
+    ActionButton,
+    actor_of,
+    addressed_text,
+    neutral_mentions,
+    place_of,
+    submitted_fields,
+)
+from handlers.router import STALE_ACTION_REPLY
+from handlers.vocabulary import Action, Command, Place, Platform, Reply
+
+log = logging.getLogger(__name__)
+
+STALE_COMMAND_REPLY = Reply(
+    "That command is no longer available. Type `/help` to see what I can do now.", private=True
+)
+
+
+def intents() -> discord.Intents:
+    """Servers (for GUILD_CREATE and the channel list) and messages in servers and DMs.
+    Not the privileged message-content intent: Discord sends the text of DMs and of messages
+    that mention the bot without it, and the bot reads no other messages."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    return wanted
+
+
+class LarchTree(app_commands.CommandTree["LarchClient"]):
+    async def on_error(
+        self, interaction: discord.Interaction["LarchClient"], error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, app_commands.CommandNotFound):
+            await interaction.client.answerer.apologise(interaction, STALE_COMMAND_REPLY)
+            return
+        name = getattr(interaction.command, "qualified_name", "?")
+        log.error("slash command /%s failed", name, exc_info=error)
+        await interaction.client.answerer.apologise(interaction)
+
+
+class LarchClient(discord.AutoShardedClient):
+    """Sharded, which is also how discord.py dials the gateway URL that `GET /gateway/bot`
+    returns (a plain `discord.Client` dials Discord's fixed address)."""
+
+    def __init__(self, app: App, *, defer_after: float = DEFER_AFTER_SECONDS, **options: Any):
+        super().__init__(intents=intents(), **options)
+        self.app = app
+        self.ids = CustomIds(app.services.db, app.services.clock)
+        self.answerer = Answerer(self.ids, defer_after)
+        self.tree = LarchTree(self)
+        channels = app.services.channels.get(Platform.DISCORD, {})
+        self.messenger = DiscordMessenger(self, self.ids, channels.get(GROUPS_PURPOSE))
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(ActionButton)
+        guild_id = self.app.settings.discord_guild_id
+        # Commands synced to one server show up at once; global ones can take an hour.
+        guild = discord.Object(guild_id) if guild_id else None
+        slash.add_to_tree(
+            self.tree, self.app.registry, self.run_text, {"define": self.complete_term}, guild
+        )
+        await self.tree.sync(guild=guild)
+
+    async def run_text(self, interaction: discord.Interaction, text: str) -> None:
+        """A slash command, as the text it would have been typed as."""
+        command = Command(actor_of(interaction.user), neutral_mentions(text), _place(interaction))
+        await self.answerer.interaction(interaction, self.app.router.handle_command(command))
+
+    async def complete_term(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return slash.term_choices(self.app.services.knowledge, current)
+
+    async def take_button(self, interaction: discord.Interaction, custom_id: str) -> None:
+        target = self.ids.read(custom_id)
+        if target is None or target.kind == Kind.FORM:
+            await self.answerer.apologise(interaction, STALE_ACTION_REPLY)
+        elif target.form is not None:
+            await self.answerer.open_form(interaction, target.form)
+        else:
+            action = Action(
+                actor_of(interaction.user),
+                target.action_id,
+                target.value,
+                place=_place(interaction),
+            )
+            await self.answerer.interaction(interaction, self.app.router.handle_action(action))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type == discord.InteractionType.modal_submit:
+            await self._take_form(interaction)
+        elif interaction.type == discord.InteractionType.component and not _reaches_a_button(
+            interaction
+        ):
+            await self.answerer.apologise(interaction, STALE_ACTION_REPLY)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.user is None:
+            return
+        text = addressed_text(message.content, message.guild is not None, self.user.id)
+        if text is None:
+            return
+        command = Command(actor_of(message.author), text, place_of(message.channel))
+        await self.answerer.message(message, await self.app.router.handle_command(command))
+
+    async def _take_form(self, interaction: discord.Interaction) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        target = self.ids.read(str(data.get("custom_id", "")))
+        if target is None or target.kind != Kind.FORM:
+            await self.answerer.apologise(interaction, STALE_ACTION_REPLY)
+            return
+        action = Action(
+            actor_of(interaction.user),
+            target.action_id,
+            target.value,
+            submitted_fields(data.get("components", [])),
+            _place(interaction),
+        )
+        await self.answerer.interaction(interaction, self.app.router.handle_action(action))
+
+
+def _place(interaction: discord.Interaction) -> Place:
+    channel = interaction.channel
+    if channel is None and interaction.channel_id is not None:
+        channel = discord.Object(interaction.channel_id)
+    return place_of(channel)
+
+
+def _reaches_a_button(interaction: discord.Interaction) -> bool:
+    """Whether discord.py will hand this click to an `ActionButton`: it does so only for an
+    id of ours that is on the message clicked (see `ViewStore.schedule_dynamic_item_call`)."""
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    message = interaction.message
+    if message is None or not BUTTON_ID.fullmatch(custom_id):
+        return False
+    return any(
+        getattr(child, "custom_id", None) == custom_id
+        for row in message.components
+        for child in getattr(row, "children", ())
+    )

@@ -1,0 +1,68 @@
+"""The outgoing side of Discord: DMs, channel posts, private threads for groups, edits."""
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.discord.custom_ids import CustomIds
+from bot.discord.translate import Outgoing, outgoing
+from handlers.vocabulary import MessageRef, Platform, Reply
+
+# The channel (by purpose, in DISCORD_CHANNELS) whose private threads hold group messages:
+# a bot cannot start a group DM, so a group is a private thread its members are added to.
+GROUPS_PURPOSE = "groups"
+THREAD_NAME_LIMIT = 100
+
+
+class DiscordMessenger:
+    def __init__(
+        self, client: discord.Client, ids: CustomIds, groups_channel_id: str | None
+    ) -> None:
+        self.client = client
+        self.ids = ids
+        self.groups_channel_id = groups_channel_id
+
+    async def send_direct(self, user_id: str, reply: Reply) -> MessageRef:
+        channel = await self.client.create_dm(discord.Object(int(user_id)))
+        message = await channel.send(**self._outgoing(reply).kwargs())
+        return _ref(channel.id, message.id)
+
+    async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef:
+        channel = self.client.get_partial_messageable(int(channel_id))
+        message = await channel.send(**self._outgoing(reply).kwargs())
+        return _ref(channel.id, message.id)
+
+    async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef:
+        if self.groups_channel_id is None:
+            raise LookupError(
+                "group messages on Discord need a channel for their private threads: "
+                f"set DISCORD_CHANNELS={GROUPS_PURPOSE}:<channel id>"
+            )
+        parent_id = int(self.groups_channel_id)
+        parent = self.client.get_channel(parent_id) or await self.client.fetch_channel(parent_id)
+        if not isinstance(parent, discord.TextChannel):
+            raise LookupError(f"channel {parent_id} cannot hold private threads")
+        thread = await parent.create_thread(
+            name=(reply.title or "LARCH")[:THREAD_NAME_LIMIT],
+            type=discord.ChannelType.private_thread,
+            invitable=False,
+        )
+        for user_id in user_ids:
+            await thread.add_user(discord.Object(int(user_id)))
+        message = await thread.send(**self._outgoing(reply).kwargs())
+        return _ref(thread.id, message.id)
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None:
+        channel = self.client.get_partial_messageable(int(ref.channel_id))
+        sent = self._outgoing(reply)
+        await channel.get_partial_message(int(ref.message_id)).edit(
+            embed=sent.embed, view=sent.view, attachments=sent.files
+        )
+
+    def _outgoing(self, reply: Reply) -> Outgoing:
+        # Nobody clicked anything, so a form can only be offered as a button.
+        return outgoing(reply, self.ids, form_as_button=reply.form is not None)
+
+
+def _ref(channel_id: int, message_id: int) -> MessageRef:
+    return MessageRef(Platform.DISCORD, str(channel_id), str(message_id))

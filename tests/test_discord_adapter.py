@@ -1,0 +1,573 @@
+"""The Discord adapter end to end: the real discord.py client against the local fake Discord
+(tests/fake_discord.py), asserting on what Discord would have received."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import discord
+import pytest
+
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.discord.client import LarchClient
+from bot.discord.runner import connect
+from handlers.clock import ManualClock
+from handlers.registry import ActionSpec, CommandSpec, Registry, Request, build_registry
+from handlers.router import Router
+from handlers.services import Services
+from handlers.vocabulary import (
+    Actor,
+    Button,
+    Command,
+    Form,
+    FormField,
+    MessageRef,
+    Platform,
+    Reply,
+    Role,
+)
+from knowledge.search import SearchIndex
+from storage import members
+from tests.fake_discord import (
+    APPLICATION_ID,
+    BOT_ID,
+    CHANNEL_ID,
+    EPHEMERAL,
+    GROUPS_CHANNEL_ID,
+    GUILD_ID,
+    TOKEN,
+    FakeDiscord,
+    user,
+)
+
+AMARA = user(101, "Amara")
+KWAME = user(102, "Kwame")
+ROBOT = user(103, "Robo", bot=True)
+READY_SECONDS = 5.0
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    rest_base = discord.http.Route.BASE
+    fake = FakeDiscord()
+    await fake.start()
+    yield fake
+    await fake.stop()
+    discord.http.Route.BASE = rest_base
+
+
+@pytest.fixture
+def app(
+    sqlite_url: str, clock: ManualClock, knowledge: SearchIndex, fake: FakeDiscord
+) -> Iterator[App]:
+    settings = Settings(
+        database_url=sqlite_url,
+        discord_token=TOKEN,
+        discord_guild_id=GUILD_ID,
+        discord_api_base=fake.api_base,
+        discord_channels={"groups": str(GROUPS_CHANNEL_ID)},
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    app = build_app(settings, clock=clock, knowledge=knowledge)
+    yield app
+    app.services.db.dispose()
+
+
+class Running:
+    """Starts and stops the bot's Discord client, as a process would."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.clients: list[tuple[LarchClient, asyncio.Task[None]]] = []
+
+    async def start(self, defer_after: float = 1.5) -> LarchClient:
+        client = connect(self.app, defer_after=defer_after, guild_ready_timeout=0.01)
+        task = asyncio.create_task(client.start(TOKEN))
+        ready = asyncio.create_task(client.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {task, ready}, timeout=READY_SECONDS, return_when="FIRST_COMPLETED"
+        )
+        assert ready in done, f"the client did not get ready: {task}"
+        self.clients.append((client, task))
+        return client
+
+    async def stop(self) -> None:
+        while self.clients:
+            client, task = self.clients.pop()
+            await client.close()
+            await asyncio.wait_for(task, READY_SECONDS)
+
+
+@pytest.fixture
+async def running(app: App) -> AsyncIterator[Running]:
+    running = Running(app)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def bot(running: Running) -> LarchClient:
+    return await running.start()
+
+
+def _with_test_commands(app: App, commands: list[CommandSpec], actions: list[ActionSpec]) -> None:
+    """The real commands plus `commands`; only `actions` for buttons."""
+    real = build_registry()
+    registry = Registry([*real.commands, *commands], actions, question=real.question)
+    app.registry = registry
+    app.router = Router(registry, app.services)
+
+
+def _make_admin(app: App, person: dict[str, Any]) -> None:
+    now = app.services.clock.now()
+    with app.services.db.session() as session:
+        member = members.identify(session, Platform.DISCORD, person["id"], "", now)
+        members.grant_role(session, member.id, Role.ADMIN, now)
+
+
+def _roles_of(app: App, person: dict[str, Any]) -> frozenset[Role]:
+    with app.services.db.session() as session:
+        member = members.find(session, Platform.DISCORD, person["id"])
+    return frozenset() if member is None else member.roles
+
+
+async def _ask(fake: FakeDiscord, payload: dict[str, Any]) -> dict[str, Any]:
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    return (await fake.answer_to(payload)).body
+
+
+# --- start-up ----------------------------------------------------------------------------
+
+
+async def test_slash_commands_from_the_registry_are_synced_to_the_guild(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    synced = await fake.wait_for_call(
+        "PUT", f"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"
+    )
+    by_name = {command["name"]: command for command in synced.body}
+    assert {"define", "find", "help", "link", "remi", "admin", "my", "forget"} <= set(by_name)
+    [term] = by_name["define"]["options"]
+    assert term == {
+        "type": 3,
+        "name": "term",
+        "description": "<term>, e.g. structural racism",
+        "required": True,
+        "autocomplete": True,
+    }
+    grant = next(o for o in by_name["admin"]["options"] if o["name"] == "grant")
+    assert [(o["name"], o["type"]) for o in grant["options"]] == [("person", 6), ("role", 3)]
+    assert all(len(c["description"]) <= 100 for c in synced.body)
+
+
+async def test_the_bot_dials_the_gateway_url_that_gateway_bot_returns(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    await fake.wait_for_call("GET", "/gateway/bot")
+    identify = await fake.wait_for_gateway(2)
+    assert identify["d"]["token"] == TOKEN
+    wanted = discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
+    assert identify["d"]["intents"] == wanted.value
+    assert not discord.Intents._from_value(identify["d"]["intents"]).message_content
+
+
+# --- slash commands ------------------------------------------------------------------------
+
+
+async def test_define_answers_with_an_embed_buttons_and_the_same_text_as_the_console(
+    fake: FakeDiscord, bot: LarchClient, app: App
+) -> None:
+    answer = await _ask(fake, fake.slash("define", AMARA, term="structural racism"))
+
+    assert answer["type"] == 4
+    [embed] = answer["data"]["embeds"]
+    console = await app.router.handle_command(
+        Command(Actor(Platform.CONSOLE, "amara"), "define structural racism")
+    )
+    assert embed["title"] == "Structural racism"
+    assert embed["description"] == console[0].text
+    assert not answer["data"].get("flags", 0) & EPHEMERAL
+    buttons = [b for row in answer["data"]["components"] for b in row["components"]]
+    read_more = {"label": "Read more", "url": console[0].link.url}  # type: ignore[union-attr]
+    assert read_more.items() <= buttons[-1].items()
+    assert buttons[0]["custom_id"] == f"larch:lookup.show:{console[0].buttons[0].value}"
+
+
+async def test_define_autocompletes_from_knowledge_titles_and_aliases(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    answer = await _ask(fake, fake.autocomplete("define", AMARA, term="wres"))
+    assert answer["type"] == 8
+    names = [choice["name"] for choice in answer["data"]["choices"]]
+    assert "Workforce Race Equality Standard (WRES)" in names
+    assert len(names) <= 25
+
+
+async def test_a_private_reply_is_ephemeral(fake: FakeDiscord, bot: LarchClient) -> None:
+    answer = await _ask(fake, fake.slash("help", AMARA))
+    assert answer["data"]["flags"] & EPHEMERAL
+    assert "Here is what I can do" in answer["data"]["embeds"][0]["description"]
+
+
+async def test_a_user_option_becomes_a_neutral_mention(
+    fake: FakeDiscord, bot: LarchClient, app: App
+) -> None:
+    _make_admin(app, AMARA)
+
+    answer = await _ask(fake, fake.slash("admin grant", AMARA, person=KWAME, role="curator"))
+
+    assert "now has the curator role" in answer["data"]["embeds"][0]["description"]
+    assert _roles_of(app, KWAME) == {Role.CURATOR}
+
+
+async def test_link_on_discord_then_on_the_console_makes_one_member(
+    fake: FakeDiscord, bot: LarchClient, app: App
+) -> None:
+    given = await _ask(fake, fake.slash("link", AMARA))
+    assert given["data"]["flags"] & EPHEMERAL
+    code = given["data"]["embeds"][0]["description"].split("code is ")[1][:11]
+
+    [linked] = await app.router.handle_command(
+        Command(Actor(Platform.CONSOLE, "amara"), f"link {code}")
+    )
+
+    assert "discord (Amara)" in linked.text and "console (amara)" in linked.text
+
+
+# --- buttons ---------------------------------------------------------------------------------
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for row in message.get("components", []) for b in row["components"]]
+
+
+async def _message_with_buttons(fake: FakeDiscord) -> dict[str, Any]:
+    """A message the bot sent, as Discord stores it: what a later click refers to."""
+    answer = await _ask(fake, fake.slash("define", AMARA, term="structural racism"))
+    return {**fake.stored_message(answer["data"], CHANNEL_ID), "flags": 0}
+
+
+async def test_a_button_runs_its_action(fake: FakeDiscord, bot: LarchClient) -> None:
+    message = await _message_with_buttons(fake)
+    first = _buttons(message)[0]
+
+    answer = await _ask(fake, fake.click(first["custom_id"], KWAME, message))
+
+    assert answer["type"] == 4
+    assert answer["data"]["embeds"][0]["title"] == first["label"]
+
+
+async def test_buttons_keep_working_after_the_bot_restarts(
+    fake: FakeDiscord, running: Running
+) -> None:
+    await running.start()
+    message = await _message_with_buttons(fake)
+    await running.stop()
+    await running.start()
+
+    second = _buttons(message)[1]
+    answer = await _ask(fake, fake.click(second["custom_id"], KWAME, message))
+
+    assert answer["data"]["embeds"][0]["title"] == second["label"]
+
+
+@pytest.mark.parametrize(
+    "custom_id",
+    [
+        "somebody-elses-button",
+        "larch:events.rsvp:deleted-event",
+        "larch#:0123456789abcdef0123456789abcdef",
+        "larch-form:privacy.forget:confirm",
+    ],
+)
+async def test_an_unknown_or_forged_button_gets_a_clear_reply_and_changes_nothing(
+    fake: FakeDiscord, bot: LarchClient, app: App, custom_id: str
+) -> None:
+    await _ask(fake, fake.slash("help", KWAME))
+    message = fake.stored_message(
+        {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 2, "label": "Go", "custom_id": custom_id}],
+                }
+            ]
+        },
+        CHANNEL_ID,
+    )
+
+    answer = await _ask(fake, fake.click(custom_id, KWAME, message))
+
+    assert answer["data"]["flags"] & EPHEMERAL
+    assert "That button no longer does anything" in answer["data"]["embeds"][0]["description"]
+    with app.services.db.session() as session:
+        assert members.find(session, Platform.DISCORD, "102") is not None
+
+
+async def test_a_forged_id_missing_from_the_message_still_gets_a_reply(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    answer = await _ask(fake, fake.click("larch:privacy.forget:confirm", KWAME))
+    assert "That button no longer does anything" in answer["data"]["embeds"][0]["description"]
+
+
+# --- reliability -----------------------------------------------------------------------------
+
+
+async def _boom(request: Request, services: Services) -> Reply:
+    raise RuntimeError("the database caught fire")
+
+
+async def test_a_handler_that_raises_gets_a_kind_ephemeral_reply_and_a_logged_trace(
+    fake: FakeDiscord, running: Running, app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    _with_test_commands(app, [CommandSpec("boom", "Fails", "boom", _boom)], [])
+    await running.start()
+
+    with caplog.at_level(logging.ERROR):
+        answer = await _ask(fake, fake.slash("boom", AMARA))
+
+    assert answer["data"]["flags"] & EPHEMERAL
+    text = answer["data"]["embeds"][0]["description"]
+    assert text.startswith("Sorry, something went wrong on my side while doing `boom`")
+    assert "Traceback" not in text and "fire" not in text
+    [failure] = [r for r in caplog.records if "handler boom failed" in r.getMessage()]
+    assert failure.exc_info is not None
+
+
+async def test_a_slow_handler_is_deferred_then_followed_up(
+    fake: FakeDiscord, running: Running, app: App
+) -> None:
+    release = asyncio.Event()
+
+    async def slow(request: Request, services: Services) -> Reply:
+        await release.wait()
+        return Reply("Here is your export.", title="Export", private=True)
+
+    _with_test_commands(app, [CommandSpec("export", "Slow", "export", slow)], [])
+    await running.start(defer_after=0.05)
+    payload = fake.slash("export", AMARA)
+
+    deferred = await _ask(fake, payload)
+    release.set()
+    followup = await fake.followup_to(payload)
+
+    assert deferred == {"type": 5, "data": {"flags": EPHEMERAL}}
+    assert followup.body["embeds"][0]["description"] == "Here is your export."
+
+
+async def test_a_gateway_close_is_resumed(fake: FakeDiscord, bot: LarchClient) -> None:
+    await fake.close_gateway(4000)
+    resume = await fake.wait_for_gateway(6)
+    assert resume["d"]["session_id"] == "fake-session"
+    assert resume["d"]["seq"] == 2  # READY and GUILD_CREATE were seen before the close
+    answer = await _ask(fake, fake.slash("remi stages", AMARA))
+    assert "6. Championing" in answer["data"]["embeds"][0]["description"]
+    assert len([p for p in fake.gateway_received if p["op"] == 2]) == 1
+
+
+async def test_a_dropped_connection_is_resumed(fake: FakeDiscord, bot: LarchClient) -> None:
+    await fake.drop_gateway()
+    await fake.wait_for_gateway(6)
+    answer = await _ask(fake, fake.slash("remi stages", AMARA))
+    assert "6. Championing" in answer["data"]["embeds"][0]["description"]
+
+
+async def test_a_rate_limited_interaction_answer_is_retried(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    fake.rate_limit_next("POST", r"/interactions/\d+/[^/]+/callback", retry_after=0.05)
+    answer = await _ask(fake, fake.slash("remi stages", AMARA))
+    assert answer["type"] == 4
+    assert [c.status for c in fake.calls_to("POST", r"/interactions/.*")] == [429, 200]
+
+
+async def test_a_rate_limited_channel_post_is_retried(fake: FakeDiscord, bot: LarchClient) -> None:
+    fake.rate_limit_next("POST", f"/channels/{CHANNEL_ID}/messages", retry_after=0.05)
+    ref = await bot.messenger.post_to_channel(str(CHANNEL_ID), Reply("Conference opens soon."))
+    posts = fake.calls_to("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert [c.status for c in posts] == [429, 200]
+    assert ref.channel_id == str(CHANNEL_ID)
+
+
+# --- forms -------------------------------------------------------------------------------------
+
+FEEDBACK = Form(
+    title="Event feedback",
+    action_id="feedback.save",
+    value="conference-2026",
+    fields=(
+        FormField("rating", "How was it?", choices=("great", "fine", "poor")),
+        FormField("topics", "Which sessions?", choices=("REMI", "data"), multiple=True),
+        FormField("comment", "Anything else?", multiline=True, required=False),
+    ),
+)
+
+
+async def _ask_feedback(request: Request, services: Services) -> Reply:
+    return Reply("Tell us about the conference.", form=FEEDBACK)
+
+
+async def _save_feedback(request: Request, services: Services) -> Reply:
+    fields = ", ".join(f"{k}={v}" for k, v in sorted(request.fields.items()))
+    return Reply(f"Thanks, {request.member.display_name}: {request.args}: {fields}", private=True)
+
+
+@pytest.fixture
+def feedback_app(app: App) -> App:
+    _with_test_commands(
+        app,
+        [CommandSpec("feedback", "Give feedback", "feedback", _ask_feedback)],
+        [ActionSpec("feedback.save", _save_feedback)],
+    )
+    return app
+
+
+async def test_a_form_opens_as_a_modal_and_its_submission_reaches_the_handler_after_a_restart(
+    fake: FakeDiscord, running: Running, feedback_app: App
+) -> None:
+    await running.start()
+    opened = await _ask(fake, fake.slash("feedback", AMARA))
+    assert opened["type"] == 9
+    modal = opened["data"]
+    labels = [(c["label"], c["component"]["type"]) for c in modal["components"]]
+    assert modal["title"] == "Event feedback"
+    assert labels == [("How was it?", 3), ("Which sessions?", 3), ("Anything else?", 4)]
+    assert modal["components"][1]["component"]["max_values"] == 2
+    await running.stop()
+    await running.start()
+
+    answer = await _ask(
+        fake,
+        fake.submit(
+            modal["custom_id"],
+            AMARA,
+            {"rating": ["great"], "topics": ["REMI", "data"], "comment": "More please"},
+        ),
+    )
+
+    assert answer["data"]["flags"] & EPHEMERAL
+    assert answer["data"]["embeds"][0]["description"] == (
+        "Thanks, Amara: conference-2026: comment=More please, rating=great, topics=REMI,data"
+    )
+
+
+async def test_a_form_asked_for_in_a_message_is_offered_as_a_button(
+    fake: FakeDiscord, running: Running, feedback_app: App
+) -> None:
+    await running.start()
+    await fake.dispatch("MESSAGE_CREATE", fake.message(f"<@{BOT_ID}> feedback", AMARA))
+    posted = await fake.wait_for_call("POST", f"/channels/{CHANNEL_ID}/messages")
+    [opener] = _buttons(posted.body)
+    assert opener["label"] == "Event feedback"
+    message = fake.stored_message(posted.body, CHANNEL_ID)
+
+    opened = await _ask(fake, fake.click(opener["custom_id"], AMARA, message))
+
+    assert opened["type"] == 9 and opened["data"]["title"] == "Event feedback"
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+async def test_a_mention_in_a_channel_is_answered_there(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    await fake.dispatch("MESSAGE_CREATE", fake.message(f"<@!{BOT_ID}> what is WRES?", AMARA))
+    posted = await fake.wait_for_call("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert posted.body["embeds"][0]["title"] == "Workforce Race Equality Standard (WRES)"
+    assert posted.body["message_reference"]["channel_id"] == CHANNEL_ID
+
+
+async def test_a_direct_message_is_answered_in_the_dm(fake: FakeDiscord, bot: LarchClient) -> None:
+    await fake.dispatch("MESSAGE_CREATE", fake.message("remi stages", AMARA, direct=True))
+    posted = await fake.wait_for_call("POST", r"/channels/900101/messages")
+    assert "1. Awareness" in posted.body["embeds"][0]["description"]
+
+
+async def test_a_private_answer_to_a_mention_goes_to_the_dm(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    await fake.dispatch("MESSAGE_CREATE", fake.message(f"<@{BOT_ID}> my data", AMARA))
+    opened = await fake.wait_for_call("POST", "/users/@me/channels")
+    sent = await fake.wait_for_call("POST", r"/channels/900101/messages")
+    note = await fake.wait_for_call("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert opened.body == {"recipient_id": 101}
+    assert sent.body["embeds"][0]["title"] == "Your data"
+    assert '"display_name": "Amara"' in sent.files["larch-my-data.json"].decode()
+    assert note.body["content"] == "I've sent you the answer in a direct message."
+
+
+async def test_bots_and_messages_not_for_the_bot_are_ignored(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    await fake.dispatch("MESSAGE_CREATE", fake.message(f"<@{BOT_ID}> what is WRES?", ROBOT))
+    await fake.dispatch("MESSAGE_CREATE", fake.message("what is WRES?", KWAME))
+    await fake.dispatch("MESSAGE_CREATE", fake.message(f"<@{BOT_ID}> remi stages", AMARA))
+    await fake.wait_for_call("POST", f"/channels/{CHANNEL_ID}/messages")
+    [answered] = fake.calls_to("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert "1. Awareness" in answered.body["embeds"][0]["description"]
+
+
+async def test_a_mentioned_person_reaches_the_handler_as_a_neutral_mention(
+    fake: FakeDiscord, bot: LarchClient, app: App
+) -> None:
+    _make_admin(app, AMARA)
+    text = f"<@{BOT_ID}> admin grant <@!102> organiser"
+    await fake.dispatch("MESSAGE_CREATE", fake.message(text, AMARA, mentions=[KWAME]))
+    await fake.wait_for_call("POST", r"/channels/900101/messages")
+    assert _roles_of(app, KWAME) == {Role.ORGANISER}
+
+
+# --- the messenger -----------------------------------------------------------------------------
+
+
+async def test_the_messenger_sends_dms_opens_private_threads_and_edits(
+    fake: FakeDiscord, bot: LarchClient, app: App
+) -> None:
+    messenger = app.services.messengers[Platform.DISCORD]
+    reminder = Reply("The steering group meets tomorrow at 10:00.", title="Reminder")
+
+    direct = await messenger.send_direct("101", reminder)
+    group = await messenger.open_group(["101", "102"], Reply("Meet your peers.", title="Intro"))
+    await messenger.update(direct, Reply("Moved to 11:00.", title="Reminder"))
+
+    assert direct.channel_id == "900101"
+    thread = await fake.wait_for_call("POST", f"/channels/{GROUPS_CHANNEL_ID}/threads")
+    assert {"name": "Intro", "type": 12, "invitable": False}.items() <= thread.body.items()
+    added = fake.calls_to("PUT", rf"/channels/{group.channel_id}/thread-members/\d+")
+    assert [c.path.rsplit("/", 1)[1] for c in added] == ["101", "102"]
+    posted = await fake.wait_for_call("POST", f"/channels/{group.channel_id}/messages")
+    assert posted.body["embeds"][0]["description"] == "Meet your peers."
+    edit = await fake.wait_for_call("PATCH", f"/channels/900101/messages/{direct.message_id}")
+    assert edit.body["embeds"][0]["description"] == "Moved to 11:00."
+    assert group == MessageRef(Platform.DISCORD, group.channel_id, group.message_id)
+
+
+async def test_a_long_button_value_survives_the_round_trip(
+    fake: FakeDiscord, running: Running, app: App
+) -> None:
+    long_value = "event:" + "x" * 200
+
+    async def offer(request: Request, services: Services) -> Reply:
+        return Reply(
+            "Pick one.", buttons=(Button("Choose", action_id="test.echo", value=long_value),)
+        )
+
+    async def echo(request: Request, services: Services) -> Reply:
+        return Reply(f"got {len(request.args)} characters: {request.args == long_value}")
+
+    _with_test_commands(
+        app, [CommandSpec("offer", "Offer", "offer", offer)], [ActionSpec("test.echo", echo)]
+    )
+    await running.start()
+    answer = await _ask(fake, fake.slash("offer", AMARA))
+    [button] = _buttons(answer["data"])
+    assert len(button["custom_id"]) <= 100
+    message = fake.stored_message(answer["data"], CHANNEL_ID)
+
+    clicked = await _ask(fake, fake.click(button["custom_id"], AMARA, message))
+
+    assert clicked["data"]["embeds"][0]["description"] == "got 206 characters: True"
