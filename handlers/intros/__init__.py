@@ -1,0 +1,2 @@
+"""Peer introductions: every round, each participant meets someone from another
+organisation."""
