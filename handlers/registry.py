@@ -87,15 +87,22 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, lookup, privacy, remi_stages
+    from handlers import admin, intros, lookup, privacy, remi_stages
     from handlers import help as help_command
 
     commands = [
         *lookup.COMMANDS,
         *remi_stages.COMMANDS,
+        *intros.COMMANDS,
         *privacy.COMMANDS,
         *admin.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
-    actions = [*lookup.ACTIONS, *privacy.ACTIONS]
-    return Registry(commands, actions, question=lookup.answer_question)
+    actions = [*lookup.ACTIONS, *intros.ACTIONS, *privacy.ACTIONS]
+    return Registry(
+        commands,
+        actions,
+        question=lookup.answer_question,
+        jobs=[*intros.JOBS],
+        planners=[*intros.PLANNERS],
+    )
