@@ -241,26 +241,26 @@ def create_round(
     except IntegrityError:
         return None
     profiles = {p.member_id: p for p in participants}
-    group_ids = []
-    for members in groups:
-        group = IntroGroup(round_id=round_row.id)
-        session.add(group)
-        session.flush()
-        for member_id in members:
-            profile = profiles[member_id]
-            session.add(
-                IntroGroupMember(
-                    group_id=group.id,
-                    member_id=member_id,
-                    round_id=round_row.id,
-                    organisation=profile.organisation,
-                    sector=profile.sector,
-                    topics=list(profile.topics),
-                )
-            )
-        group_ids.append(group.id)  # type: ignore[arg-type]
+    # One flush for all groups, so their ids come back in one batch rather than one
+    # round trip each.
+    group_rows = [IntroGroup(round_id=round_row.id) for _ in groups]
+    session.add_all(group_rows)
     session.flush()
-    return group_ids
+    session.add_all(
+        IntroGroupMember(
+            group_id=group.id,
+            member_id=member_id,
+            round_id=round_row.id,
+            organisation=profiles[member_id].organisation,
+            sector=profiles[member_id].sector,
+            topics=list(profiles[member_id].topics),
+        )
+        for group, members in zip(group_rows, groups, strict=True)
+        for member_id in members
+    )
+    session.flush()
+    group_ids = [group.id for group in group_rows]
+    return group_ids  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

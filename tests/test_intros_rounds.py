@@ -172,24 +172,26 @@ def sent_on(bot: Bot, platform: Platform) -> RecordingMessenger:
     return bot.app.services.messengers[platform]  # type: ignore[return-value]
 
 
-async def join_on(bot: Bot, platform: Platform, user_id: str, name: str, organisation: str) -> None:
-    actor = Actor(platform, user_id, display_name=name)
-    [reply] = await bot.app.router.handle_action(
-        Action(
-            actor,
-            "intros.join",
-            fields={"organisation": organisation, "sector": "NHS trust", "topics": "data"},
+async def alice_on_slack_and_bob_on_discord(bot: Bot) -> None:
+    for platform, user_id, name, organisation in (
+        (Platform.SLACK, "U1", "Alice", "Camden Council"),
+        (Platform.DISCORD, "42", "Bob", "Barts Health"),
+    ):
+        [reply] = await bot.app.router.handle_action(
+            Action(
+                Actor(platform, user_id, display_name=name),
+                "intros.join",
+                fields={"organisation": organisation, "sector": "NHS trust", "topics": "data"},
+            )
         )
-    )
-    assert "You're in" in reply.text
+        assert "You're in" in reply.text
 
 
 async def test_people_on_different_platforms_each_get_a_message_saying_where_to_find_the_other(
     two_platforms: Bot,
 ) -> None:
     bot = two_platforms
-    await join_on(bot, Platform.SLACK, "U1", "Alice", "Camden Council")
-    await join_on(bot, Platform.DISCORD, "42", "Bob", "Barts Health")
+    await alice_on_slack_and_bob_on_discord(bot)
     await run_until(bot, FIRST_ROUND)
     [to_alice] = sent_on(bot, Platform.SLACK).sent
     [to_bob] = sent_on(bot, Platform.DISCORD).sent
@@ -207,8 +209,7 @@ async def test_a_member_on_both_platforms_is_reached_where_they_last_were(
     two_platforms: Bot,
 ) -> None:
     bot = two_platforms
-    await join_on(bot, Platform.SLACK, "U1", "Alice", "Camden Council")
-    await join_on(bot, Platform.DISCORD, "42", "Bob", "Barts Health")
+    await alice_on_slack_and_bob_on_discord(bot)
     with bot.app.services.db.session() as session:
         alice = session.exec(select(Identity).where(Identity.platform_user_id == "U1")).one()
         session.add(
