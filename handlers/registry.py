@@ -87,22 +87,28 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, linking, lookup, privacy, remi, remi_stages, steering
+    from handlers import admin, intros, linking, lookup, privacy, remi, remi_stages, steering
     from handlers import help as help_command
 
+    features = [intros, remi, steering]
     commands = [
         *lookup.COMMANDS,
         *remi_stages.COMMANDS,
-        *remi.COMMANDS,
+        *(spec for feature in features for spec in feature.COMMANDS),
         *privacy.COMMANDS,
         *admin.COMMANDS,
-        *steering.COMMANDS,
         *linking.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
-    actions = [*lookup.ACTIONS, *privacy.ACTIONS, *remi.ACTIONS, *steering.ACTIONS]
-    jobs = [*remi.JOBS, *steering.JOBS]
-    planners = [*remi.PLANNERS]
+    actions = [
+        *lookup.ACTIONS,
+        *privacy.ACTIONS,
+        *(spec for feature in features for spec in feature.ACTIONS),
+    ]
     return Registry(
-        commands, actions, question=lookup.answer_question, jobs=jobs, planners=planners
+        commands,
+        actions,
+        question=lookup.answer_question,
+        jobs=[spec for feature in features for spec in feature.JOBS],
+        planners=[plan for feature in features for plan in feature.PLANNERS],
     )
