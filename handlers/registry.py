@@ -87,15 +87,16 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, lookup, privacy, remi_stages
+    from handlers import admin, events, lookup, privacy, remi_stages
     from handlers import help as help_command
 
     commands = [
         *lookup.COMMANDS,
         *remi_stages.COMMANDS,
+        *events.COMMANDS,
         *privacy.COMMANDS,
         *admin.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
-    actions = [*lookup.ACTIONS, *privacy.ACTIONS]
-    return Registry(commands, actions, question=lookup.answer_question)
+    actions = [*lookup.ACTIONS, *events.ACTIONS, *privacy.ACTIONS]
+    return Registry(commands, actions, question=lookup.answer_question, jobs=[*events.JOBS])
