@@ -97,7 +97,6 @@ class EventAnnouncement(SQLModel, table=True):
     """A posted announcement, kept so its live count can be updated on every platform."""
 
     __tablename__ = "event_announcement"
-    __table_args__ = (UniqueConstraint("platform", "channel_id", "message_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
@@ -157,9 +156,10 @@ def update_event(
     session: Session, event_id: int, details: dict[str, Any], now: datetime
 ) -> tuple[Event, list[int]] | None:
     """Apply an edit under the row lock; members promoted because seats were added come
-    back with it. A lower capacity moves nobody off the list: they were promised a seat."""
+    back with it. A lower capacity moves nobody off the list: they were promised a seat.
+    None when the event is unknown or was cancelled meanwhile."""
     event = _locked(session, event_id)
-    if event is None:
+    if event is None or event.cancelled_at is not None:
         return None
     for name in EVENT_FIELDS:
         setattr(event, name, details[name])
@@ -245,9 +245,13 @@ def rsvp(
         session.add(mine)
     mine.status, mine.turn, mine.responded_at = wanted.value, event.rsvp_turns, now
     session.flush()
-    # Also after a "going" that joined the queue: a seat freed without an RSVP change (a
-    # member who deleted their data) is filled here rather than left empty.
-    promoted = promote_from_waitlist(session, event, now)
+    # A seat given back goes to the head of the queue. Joining the queue checks too: a seat
+    # freed without an RSVP (a member who deleted their data) is filled, not left empty.
+    promoted = (
+        promote_from_waitlist(session, event, now)
+        if previous == RsvpStatus.GOING or wanted == RsvpStatus.WAITLIST
+        else []
+    )
     status = RsvpStatus.GOING if member_id in promoted else wanted
     return RsvpOutcome(
         status=status,
@@ -296,9 +300,9 @@ def _status_for(
         return previous
     if event.capacity is None:
         return RsvpStatus.GOING
-    going = _count(session, event.id, RsvpStatus.GOING)
-    waiting = _count(session, event.id, RsvpStatus.WAITLIST)
-    return RsvpStatus.GOING if going < event.capacity and waiting == 0 else RsvpStatus.WAITLIST
+    now_counted = counts(session, event.id)
+    seat_free = now_counted.going < event.capacity and now_counted.waitlist == 0
+    return RsvpStatus.GOING if seat_free else RsvpStatus.WAITLIST
 
 
 def _rsvp_row(session: Session, event_id: int, member_id: int) -> Rsvp | None:

@@ -38,6 +38,15 @@ async def create_event(bot: Bot, as_: str = "olu", **changes: str) -> int:
     return int(found[1])
 
 
+async def edit_event(bot: Bot, event_id: int, **changes: str) -> Reply:
+    """Open the edit form as the organiser, change some fields, submit it."""
+    [form_reply] = await bot.say(f"event edit {event_id}", as_="olu")
+    assert form_reply.form is not None
+    fields = {f.name: f.initial for f in form_reply.form.fields}
+    [saved] = await bot.click("events.update", str(event_id), as_="olu", **{**fields, **changes})
+    return saved
+
+
 def direct_messages(bot: Bot, to: str) -> list[Reply]:
     return [s.reply for s in bot.messenger.sent if s.kind == "direct" and s.to == to]
 

@@ -2,7 +2,6 @@
 feed itself over real HTTP on 127.0.0.1."""
 
 import re
-import socket
 from dataclasses import replace
 
 import aiohttp
@@ -11,14 +10,9 @@ from icalendar import Calendar
 from bot.web import build_web_app, serve
 from tests.conftest import Bot
 from tests.events_support import WORKSHOP_START, create_event
+from tests.test_web import free_port
 
 PUBLIC_URL = "https://larch.example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def summaries(ics: bytes) -> list[str]:

@@ -71,7 +71,7 @@ async def test_an_event_without_capacity_counts_going_and_maybe(bot: Bot) -> Non
         ("start", "Mon 1 Dec 2026 10:30", "1 December 2026 is a Tuesday, not a Monday"),
         ("start", "28 Mar 2027 01:30", "the clocks go forward"),
         ("start", "", "When does it start?"),
-        ("end", "09:00", "The end (Tue 1 Dec 2026, 09:00) is before the start"),
+        ("end", "09:00", "The end (Tue 1 Dec 2026, 09:00) should be after the start"),
         ("end", "", "When does it end?"),
         ("capacity", "0", "Seats should be a whole number from 1 up"),
         ("capacity", "-5", "Seats should be a whole number from 1 up"),

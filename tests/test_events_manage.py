@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from icalendar import Calendar
 
-from handlers.vocabulary import Platform, Reply
+from handlers.vocabulary import Platform
 from storage import members
 from tests.conftest import Bot
 from tests.events_support import (
@@ -15,15 +15,8 @@ from tests.events_support import (
     count_lines,
     create_event,
     direct_messages,
+    edit_event,
 )
-
-
-async def edit(bot: Bot, event_id: int, **changes: str) -> Reply:
-    [form_reply] = await bot.say(f"event edit {event_id}", as_="olu")
-    assert form_reply.form is not None
-    fields = {f.name: f.initial for f in form_reply.form.fields}
-    [saved] = await bot.click("events.update", str(event_id), as_="olu", **{**fields, **changes})
-    return saved
 
 
 async def test_the_edit_form_is_filled_with_the_event(bot: Bot) -> None:
@@ -51,7 +44,7 @@ async def test_a_new_time_is_told_to_everyone_who_answered_with_an_updated_file(
     await bot.click("events.going", "1", as_="ama")
     await bot.click("events.going", "1", as_="ben")  # waitlisted
     await bot.click("events.cant_go", "1", as_="cai")
-    saved = await edit(bot, 1, start="Wed 2 Dec 2026 14:00", end="16:00")
+    saved = await edit_event(bot, 1, start="Wed 2 Dec 2026 14:00", end="16:00")
     assert "I told 2 people about the new time or place." in saved.text
     for name in ("ama", "ben"):
         notice = direct_messages(bot, name)[-1]
@@ -69,7 +62,7 @@ async def test_a_new_time_is_told_to_everyone_who_answered_with_an_updated_file(
 async def test_a_description_edit_bothers_nobody(bot: Bot) -> None:
     await create_event(bot)
     await bot.click("events.going", "1", as_="ama")
-    saved = await edit(bot, 1, description="Lunch provided.")
+    saved = await edit_event(bot, 1, description="Lunch provided.")
     assert saved.text == "Saved event 1, REMI drop-in workshop."
     assert direct_messages(bot, "ama") == []
 
@@ -78,20 +71,20 @@ async def test_more_seats_promote_from_the_waitlist(bot: Bot) -> None:
     await create_event(bot, capacity="1")
     for name in ("ama", "ben", "cai"):
         await bot.click("events.going", "1", as_=name)
-    saved = await edit(bot, 1, capacity="2")
+    saved = await edit_event(bot, 1, capacity="2")
     assert "1 from the waitlist got a seat and were told." in saved.text
     assert direct_messages(bot, "ben")[-1].text.startswith("Good news: REMI drop-in workshop has")
     assert direct_messages(bot, "cai") == []
     assert count_lines(bot)[-1] == "2 going · 1 on the waitlist · 0 seats left"
-    fewer = await edit(bot, 1, capacity="1")
+    fewer = await edit_event(bot, 1, capacity="1")
     assert "Already going: 2 people, more than the 1 seats now offered" in fewer.text
 
 
 async def test_a_bad_edit_changes_nothing(bot: Bot) -> None:
     await create_event(bot)
-    saved = await edit(bot, 1, end="09:00", capacity="none")
+    saved = await edit_event(bot, 1, end="09:00", capacity="none")
     assert saved.text.startswith("Nothing was saved yet.")
-    assert "The end (Tue 1 Dec 2026, 09:00) is before the start" in saved.text
+    assert "The end (Tue 1 Dec 2026, 09:00) should be after the start" in saved.text
     [card] = await bot.say("event 1", as_="ama")
     assert "Tue 1 Dec 2026, 10:30–12:00" in card.text
 

@@ -14,7 +14,13 @@ from handlers.vocabulary import MessageRef, Reply
 from scheduler.dispatcher import Dispatcher
 from storage import due
 from tests.conftest import Bot, RecordingMessenger
-from tests.events_support import WORKSHOP_END, WORKSHOP_START, create_event, direct_messages
+from tests.events_support import (
+    WORKSHOP_END,
+    WORKSHOP_START,
+    create_event,
+    direct_messages,
+    edit_event,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -187,18 +193,10 @@ async def test_organisers_choose_the_offsets_or_switch_them_off(bot: Bot) -> Non
 # --- edits and cancellations -------------------------------------------------------------
 
 
-async def edit(bot: Bot, event_id: int, **changes: str) -> Reply:
-    [form_reply] = await bot.say(f"event edit {event_id}", as_="olu")
-    assert form_reply.form is not None
-    fields = {f.name: f.initial for f in form_reply.form.fields}
-    [saved] = await bot.click("events.update", str(event_id), as_="olu", **{**fields, **changes})
-    return saved
-
-
 async def test_a_moved_event_reminds_at_the_new_time(bot: Bot) -> None:
     await create_event(bot)
     await bot.click("events.going", "1", as_="ama")
-    await edit(bot, 1, start="Thu 3 Dec 2026 10:30", end="12:00")
+    await edit_event(bot, 1, start="Thu 3 Dec 2026 10:30", end="12:00")
     assert await dispatch_at(bot, WORKSHOP_START - timedelta(hours=1)) == []
     assert await dispatch_at(bot, utc(2026, 12, 2, 10, 30)) == [
         "event:1:reminder:2:24h:20261203T1030Z"
@@ -211,10 +209,10 @@ async def test_a_reminder_already_sent_is_sent_again_only_if_the_time_moves(bot:
     await bot.click("events.going", "1", as_="ama")
     await dispatch_at(bot, utc(2026, 11, 30, 10, 30))
     # A new description keeps the start: the day-before reminder is not repeated.
-    await edit(bot, 1, description="Now with lunch.")
+    await edit_event(bot, 1, description="Now with lunch.")
     assert await dispatch_at(bot, utc(2026, 11, 30, 11, 30)) == []
     # A new start: Ama was reminded of the old time, so she is reminded of the new one.
-    await edit(bot, 1, start="Tue 1 Dec 2026 12:30", end="14:00")
+    await edit_event(bot, 1, start="Tue 1 Dec 2026 12:30", end="14:00")
     assert await dispatch_at(bot, utc(2026, 11, 30, 12, 30)) == [
         "event:1:reminder:2:24h:20261201T1230Z"
     ]

@@ -155,3 +155,13 @@ def test_a_seat_freed_by_a_deleted_member_is_filled_on_the_next_change(
     arrival = answer(database, event.id, c, Answer.GOING)
     assert arrival.promoted == (b,) and arrival.status == RsvpStatus.WAITLIST
     assert statuses(database, event.id) == {b: "going", c: "waitlist"}
+
+
+def test_an_edit_that_arrives_after_a_cancellation_changes_nothing(database: Database) -> None:
+    event = stored_event(database)
+    details = {name: getattr(event, name) for name in events.EVENT_FIELDS}
+    with database.session() as session:
+        events.cancel_event(session, event.id, NOW)
+    with database.session() as session:
+        assert events.update_event(session, event.id, {**details, "title": "Back on"}, NOW) is None
+        assert events.get_event(session, event.id).title == "Learning event"  # type: ignore[union-attr]

@@ -6,12 +6,14 @@ behind the message is already committed and must not be reported as failed.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from sqlmodel import Session
 
 from handlers.events import views
 from handlers.notify import announce, send_to_member
 from handlers.services import Services
-from handlers.vocabulary import Reply
+from handlers.vocabulary import MessageRef, Reply
 from storage import events
 from storage.events import Event
 
@@ -30,14 +32,21 @@ async def post_announcement(services: Services, event: Event) -> int:
     return len(refs)
 
 
-async def refresh_announcements(services: Services, event_id: int) -> None:
-    """Re-render every stored announcement of the event with the current count."""
-    with services.db.session() as session:
-        event = events.get_event(session, event_id)
-        if event is None:
-            return
-        reply = views.announcement(event, events.counts(session, event_id), services.timezone)
-        refs = events.announcements(session, event_id)
+def current_announcement(
+    session: Session, event_id: int, services: Services
+) -> tuple[Reply, list[MessageRef]]:
+    """The announcement as it should read now, and where it was posted. Read inside an RSVP's
+    own transaction, the count is exactly what that RSVP left."""
+    event = events.get_event(session, event_id)
+    if event is None:
+        return Reply(""), []
+    reply = views.announcement(event, events.counts(session, event_id), services.timezone)
+    return reply, events.announcements(session, event_id)
+
+
+async def update_announcements(
+    services: Services, reply: Reply, refs: Sequence[MessageRef]
+) -> None:
     for ref in refs:
         messenger = services.messengers.get(ref.platform)
         if messenger is None:
@@ -45,7 +54,14 @@ async def refresh_announcements(services: Services, event_id: int) -> None:
         try:
             await messenger.update(ref, reply)
         except Exception:
-            log.exception("could not update the announcement of event %s on %s", event_id, ref)
+            log.exception("could not update the announcement %s", ref)
+
+
+async def refresh_announcements(services: Services, event_id: int) -> None:
+    """Re-render every stored announcement of the event with the current count."""
+    with services.db.session() as session:
+        reply, refs = current_announcement(session, event_id, services)
+    await update_announcements(services, reply, refs)
 
 
 async def tell(services: Services, member_ids: Iterable[int], reply: Reply) -> int:

@@ -161,7 +161,7 @@ def read_event_form(
             problems.append("When does it end? A time like “12:00” is read on the start's day.")
         if ends_at is not None and ends_at <= starts_at:
             problems.append(
-                f"The end ({format_when(ends_at, tz)}) is before the start "
+                f"The end ({format_when(ends_at, tz)}) should be after the start "
                 f"({format_when(starts_at, tz)})."
             )
     venue = text("venue", 300)

@@ -60,7 +60,7 @@ async def update_event(request: Request, services: Services) -> Reply:
     with services.db.session() as session:
         updated = events.update_event(session, before.id, details, services.clock.now())
         if updated is None:
-            return arguments.not_an_event(request.args)
+            return _no_longer_changeable(before)
         event, promoted = updated
         reschedule_event(session, event, services)
         going = events.members_with_status(session, event.id, [RsvpStatus.GOING])
@@ -239,10 +239,14 @@ def _changeable(services: Services, text: str, usage: str) -> Event | Reply:
     if isinstance(found, Reply):
         return found
     if found.cancelled_at is not None:
-        return Reply(f"{found.title} has been cancelled, so it can't be changed.", private=True)
+        return _no_longer_changeable(found)
     if services.clock.now() >= found.ends_at:
         return Reply(f"{found.title} is over, so it can't be changed.", private=True)
     return found
+
+
+def _no_longer_changeable(event: Event) -> Reply:
+    return Reply(f"{event.title} has been cancelled, so it can't be changed.", private=True)
 
 
 def _moved(before: Event, after: Event) -> bool:

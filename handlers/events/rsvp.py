@@ -4,11 +4,11 @@ answer). A full event puts "Going" on the waitlist; a seat given back goes to th
 the waitlist, who is told by DM. Every change updates the announcement's live count."""
 
 from handlers.events import arguments, views
-from handlers.events.broadcast import refresh_announcements, tell
+from handlers.events.broadcast import current_announcement, tell, update_announcements
 from handlers.events.reminders import schedule_member, unschedule_member
 from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Reply
+from handlers.vocabulary import MessageRef, Reply
 from handlers.when import format_when
 from storage import events
 from storage.events import Answer, Event, Refusal, RsvpOutcome, RsvpStatus
@@ -69,6 +69,7 @@ async def _answer(request: Request, services: Services, answer: Answer) -> Reply
     if event_id is None:
         return arguments.not_an_event(request.args)
     now = services.clock.now()
+    announcement: tuple[Reply, list[MessageRef]] | None = None
     with services.db.session() as session:
         outcome = events.rsvp(session, event_id, request.member.id, answer, now)
         event = outcome.event
@@ -79,12 +80,13 @@ async def _answer(request: Request, services: Services, answer: Answer) -> Reply
                 unschedule_member(session, event_id, request.member.id, now)
             for member_id in outcome.promoted:
                 schedule_member(session, event, member_id, services)
+            announcement = current_announcement(session, event_id, services)
     if outcome.refusal is not None or event is None:
         return _refusal(outcome, request.args, services)
     if outcome.promoted:
         await tell(services, outcome.promoted, _promotion(event, services))
-    if outcome.changed:
-        await refresh_announcements(services, event_id)
+    if announcement is not None:
+        await update_announcements(services, *announcement)
     return _confirmation(outcome, event, services)
 
 

@@ -64,7 +64,6 @@ def upgrade() -> None:
         sa.Column("message_id", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.ForeignKeyConstraint(["event_id"], ["event.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("platform", "channel_id", "message_id"),
     )
     with op.batch_alter_table("event_announcement", schema=None) as batch_op:
         batch_op.create_index(
