@@ -33,3 +33,4 @@ format: install
 
 bench: install
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/rsvp.py
