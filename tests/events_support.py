@@ -2,7 +2,7 @@
 created straight in storage for the race and storage tests."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from handlers.vocabulary import Platform, Reply, Role
@@ -86,7 +86,3 @@ def new_members(db: Database, count: int, prefix: str = "m") -> list[int]:
             members.identify(session, Platform.CONSOLE, f"{prefix}{n}", f"Member {n}", NOW).id
             for n in range(count)
         ]
-
-
-def later(minutes: int) -> datetime:
-    return NOW + timedelta(minutes=minutes)

@@ -12,6 +12,7 @@ from storage import members
 from tests.conftest import Bot
 from tests.events_support import (
     WORKSHOP_END,
+    announcement_updates,
     count_lines,
     create_event,
     direct_messages,
@@ -53,10 +54,7 @@ async def test_a_new_time_is_told_to_everyone_who_answered_with_an_updated_file(
         [entry] = Calendar.from_ical(notice.attachments[0].content).walk("VEVENT")
         assert entry["SEQUENCE"] == 1
     assert direct_messages(bot, "cai") == []
-    assert (
-        "Wed 2 Dec 2026, 14:00–16:00"
-        in [s.reply.text for s in bot.messenger.sent if s.kind == "update"][-1]
-    )
+    assert "Wed 2 Dec 2026, 14:00–16:00" in announcement_updates(bot)[-1]
 
 
 async def test_a_description_edit_bothers_nobody(bot: Bot) -> None:
