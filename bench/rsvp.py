@@ -74,7 +74,8 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
-    print(f"{args.rsvps} members click Going, {args.seats} seats, {args.workers} threads at once")
+    threads = "1 thread" if args.workers == 1 else f"{args.workers} threads"
+    print(f"{args.rsvps} members click Going, {args.seats} seats, {threads} at once")
     for name, database in (("SQLite", _sqlite), ("PostgreSQL", _postgres)):
         with database() as url:
             if url is None:
