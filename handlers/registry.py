@@ -87,10 +87,20 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, intros, linking, lookup, privacy, remi, remi_stages, steering
+    from handlers import (
+        admin,
+        events,
+        intros,
+        linking,
+        lookup,
+        privacy,
+        remi,
+        remi_stages,
+        steering,
+    )
     from handlers import help as help_command
 
-    features = [intros, remi, steering]
+    features = [events, intros, remi, steering]
     commands = [
         *lookup.COMMANDS,
         *remi_stages.COMMANDS,

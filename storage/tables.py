@@ -2,6 +2,7 @@
 
 import storage.button_payloads
 import storage.due
+import storage.events
 import storage.intros
 import storage.links
 import storage.models
