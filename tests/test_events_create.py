@@ -57,6 +57,13 @@ async def test_an_organiser_creates_an_event_and_it_is_announced(bot: Bot) -> No
     assert f"• {event_id}. REMI drop-in workshop: Tue 1 Dec 2026, 10:30–12:00" in listed.text
 
 
+async def test_an_end_named_like_the_start_falls_on_the_same_day(bot: Bot) -> None:
+    # The clock stands on Monday 23 November 2026: both mean Thursday the 26th.
+    await create_event(bot, start="next Thursday 2pm", end="next Thursday 3pm")
+    [post] = [s for s in bot.messenger.sent if s.kind == "channel"]
+    assert "When: Thu 26 Nov 2026, 14:00–15:00 (London time)" in post.reply.text
+
+
 async def test_an_event_without_capacity_counts_going_and_maybe(bot: Bot) -> None:
     await create_event(bot)
     [post] = [s for s in bot.messenger.sent if s.kind == "channel"]

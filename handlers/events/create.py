@@ -91,13 +91,13 @@ def event_form(action_id: str, title: str, event: Event | None, tz: ZoneInfo) ->
             ),
             FormField(
                 "rsvp_deadline",
-                "RSVP deadline (optional)",
+                "RSVP deadline",
                 required=False,
                 initial=initial("rsvp_deadline"),
             ),
             FormField(
                 "audience",
-                "Audience tag (optional)",
+                "Audience tag",
                 required=False,
                 max_length=40,
                 placeholder="remi, steering, all",
@@ -154,16 +154,7 @@ def read_event_form(
         problems.append("When does it start? For example “Tue 3 Mar 10:30”.")
     ends_at = None
     if starts_at is not None:
-        # A bare "12:00" is on the start's day, not the next time the clock reads 12:00.
-        start_day = starts_at.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-        ends_at = instant("end", "End", start_day, previous and previous.ends_at)
-        if ends_at is None and not fields.get("end", "").strip():
-            problems.append("When does it end? A time like “12:00” is read on the start's day.")
-        if ends_at is not None and ends_at <= starts_at:
-            problems.append(
-                f"The end ({format_when(ends_at, tz)}) should be after the start "
-                f"({format_when(starts_at, tz)})."
-            )
+        ends_at = _end(fields.get("end", "").strip(), starts_at, now, tz, problems)
     venue = text("venue", 300)
     online_link = text("online_link", 500)
     if online_link is not None and not _LINK.fullmatch(online_link):
@@ -195,6 +186,34 @@ def read_event_form(
         "reminder_minutes": reminder_minutes,
     }
     return details, problems
+
+
+def _end(
+    typed: str, starts_at: datetime, now: datetime, tz: ZoneInfo, problems: list[str]
+) -> datetime | None:
+    """The end is the earliest reading of what was typed that falls after the start: a bare
+    "12:00" is on the start's day, and "next Thursday 3pm" means the same Thursday the
+    start's "next Thursday 2pm" did, not the one after it."""
+    if not typed:
+        problems.append("When does it end? A time like “12:00” is read on the start's day.")
+        return None
+    start_day = starts_at.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    readings = []
+    for base in (now, start_day):
+        try:
+            readings.append(parse_when(typed, base, tz))
+        except WhenError as error:
+            problem = f"End: {error}"
+    after_start = [reading for reading in readings if reading > starts_at]
+    if after_start:
+        return min(after_start)
+    if readings:
+        problem = (
+            f"The end ({format_when(max(readings), tz)}) should be after the start "
+            f"({format_when(starts_at, tz)})."
+        )
+    problems.append(problem)
+    return None
 
 
 def _capacity(typed: str, problems: list[str]) -> int | None:
