@@ -12,6 +12,8 @@ import click
 from bot.app import App, build_app, configure_logging
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import Console, ConsoleMessenger
+from bot.slack import app as slack
+from bot.slack.runner import run_http, run_socket_mode
 from handlers.clock import ManualClock
 from handlers.vocabulary import Actor, Platform, Role
 from knowledge.check import check_directory
@@ -99,23 +101,42 @@ def ask(text: str, user: str, roles: tuple[str, ...]) -> None:
     asyncio.run(Console(app, actor, sys.stdout, DOWNLOADS).say(text))
 
 
+PORT_OPTION = click.option(
+    "--port", default=3000, envvar="PORT", show_default=True, help="Port for Slack over HTTP."
+)
+HOST_OPTION = click.option(
+    "--host", default="0.0.0.0", show_default=True, help="Address for Slack over HTTP."
+)
+
+
 @cli.command()
-def run() -> None:
-    """Run every configured adapter; the console when no Slack or Discord token is set."""
+@HOST_OPTION
+@PORT_OPTION
+def run(host: str, port: int) -> None:
+    """Run every configured adapter with the scheduler; the console when no Slack or
+    Discord token is set. Slack uses Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
     settings = _settings()
-    if settings.slack_configured or settings.discord_configured:
+    if settings.discord_configured:
         raise click.ClickException(
-            "Slack and Discord adapters are not built yet; unset their tokens to use the console."
+            "The Discord adapter is not built yet; unset DISCORD_TOKEN to go on."
         )
+    if settings.slack_configured:
+        _serve_slack(settings, host, port, slack.uses_socket_mode(settings), with_scheduler=True)
+        return
     click.echo("No Slack or Discord token set: starting the console adapter.", err=True)
     _run_console(settings, "member", (), with_scheduler=True)
 
 
 @cli.command()
 @click.argument("process", type=click.Choice(["slack-http", "discord", "clock"]))
-def serve(process: str) -> None:
+@HOST_OPTION
+@PORT_OPTION
+def serve(process: str, host: str, port: int) -> None:
     """Run one process type (see the Procfile)."""
     settings = _settings()
+    if process == "slack-http":
+        _serve_slack(settings, host, port, socket_mode=False, with_scheduler=False)
+        return
     if process != "clock":
         raise click.ClickException(f"`serve {process}` is not configured in this version yet.")
     app = build_app(settings, messengers=_console_messengers())
@@ -128,6 +149,30 @@ def serve(process: str) -> None:
     click.echo("Scheduler running; Ctrl-C to stop.", err=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(tick_forever())
+
+
+def _serve_slack(
+    settings: Settings, host: str, port: int, socket_mode: bool, with_scheduler: bool
+) -> None:
+    slack.check_settings(settings, socket_mode=socket_mode)
+
+    async def serve_forever() -> None:
+        async with slack.connect(settings) as messenger:
+            app = build_app(settings, messengers={Platform.SLACK: messenger})
+            scheduler = build_scheduler(app.dispatcher) if with_scheduler else None
+            if scheduler is not None:
+                scheduler.start()
+            try:
+                if socket_mode:
+                    await run_socket_mode(app)
+                else:
+                    await run_http(app, host, port)
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=False)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_forever())
 
 
 @cli.command()
