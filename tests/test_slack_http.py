@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -79,7 +80,7 @@ SURVEY = Form(
 )
 
 
-def feature_registry(pondering: asyncio.Event | None = None) -> Registry:
+def feature_registry(pondering: threading.Event | None = None) -> Registry:
     async def survey(request: Request, services: Services) -> Reply:
         return Reply("Tell us what you would like to learn.", form=SURVEY)
 
@@ -89,17 +90,26 @@ def feature_registry(pondering: asyncio.Event | None = None) -> Registry:
 
     async def ponder(request: Request, services: Services) -> Reply:
         assert pondering is not None
-        await pondering.wait()
+        # Handlers run on a worker thread (bot/slack/work.py), so the test's signal is a
+        # thread-safe event.
+        await asyncio.to_thread(pondering.wait)
         return Reply("Done pondering.")
 
     async def broken(request: Request, services: Services) -> Reply:
         raise RuntimeError("the database fell over")
+
+    async def nudge(request: Request, services: Services) -> Reply:
+        ref = await services.messengers[Platform.SLACK].send_direct(
+            "U0KWAME", Reply("Amara would like to meet you.")
+        )
+        return Reply(f"Sent to {ref.channel_id} at {ref.message_id}.")
 
     commands = [
         *lookup.COMMANDS,
         CommandSpec("survey", "A survey form", "survey", survey),
         CommandSpec("ponder", "Slow work", "ponder", ponder),
         CommandSpec("broken", "Always fails", "broken", broken),
+        CommandSpec("nudge", "Messages someone else", "nudge", nudge),
     ]
     actions = [*lookup.ACTIONS, ActionSpec("survey.submit", submit)]
     return Registry(commands, actions, question=lookup.answer_question)
@@ -108,8 +118,8 @@ def feature_registry(pondering: asyncio.Event | None = None) -> Registry:
 @pytest.fixture
 async def featured(
     mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
-) -> AsyncIterator[tuple[SlackHarness, asyncio.Event]]:
-    pondering = asyncio.Event()
+) -> AsyncIterator[tuple[SlackHarness, threading.Event]]:
+    pondering = threading.Event()
     async with (
         slack_app(sqlite_url, mock, knowledge, clock, feature_registry(pondering)) as app,
         serving(app, mock) as harness,
@@ -378,7 +388,7 @@ async def test_a_link_button_click_needs_no_answer(slack: SlackHarness, mock: Mo
 
 
 async def test_a_form_opens_as_a_modal_from_a_slash_command(
-    featured: tuple[SlackHarness, asyncio.Event], mock: MockSlackApi
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
 ) -> None:
     slack, _ = featured
     await slack.post(payload("slash_command", mock, text="survey"))
@@ -400,7 +410,7 @@ async def test_a_form_opens_as_a_modal_from_a_slash_command(
 
 
 async def test_a_submitted_modal_reaches_the_handler_and_is_answered_in_a_dm(
-    featured: tuple[SlackHarness, asyncio.Event], mock: MockSlackApi
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
 ) -> None:
     slack, _ = featured
     status, body = await slack.post(payload("view_submission", mock))
@@ -414,7 +424,7 @@ async def test_a_submitted_modal_reaches_the_handler_and_is_answered_in_a_dm(
 
 
 async def test_a_modal_without_our_metadata_is_refused_kindly(
-    featured: tuple[SlackHarness, asyncio.Event], mock: MockSlackApi
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
 ) -> None:
     slack, _ = featured
     data = payload("view_submission", mock)
@@ -425,7 +435,7 @@ async def test_a_modal_without_our_metadata_is_refused_kindly(
 
 
 async def test_a_form_asked_for_by_mention_opens_from_a_button(
-    featured: tuple[SlackHarness, asyncio.Event], mock: MockSlackApi
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
 ) -> None:
     slack, _ = featured
     await slack.post(payload("app_mention", mock, text="<@U0LARCHBOT> survey"))
@@ -489,6 +499,18 @@ async def test_a_quick_action_on_the_home_tab_is_answered_in_the_messages_tab(
     [posted] = await mock.wait_for("chat.postMessage")
     assert posted.body["channel"] == "D0U0AMARA"
     assert "6. Championing" in posted.body["text"]
+
+
+async def test_a_handler_can_message_someone_else_through_slack(
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
+) -> None:
+    slack, _ = featured
+    await slack.post(payload("slash_command", mock, text="nudge"))
+    [answer] = await mock.wait_for("response_url")
+    [posted] = mock.calls_to("chat.postMessage")
+    assert posted.body["channel"] == "D0U0KWAME"
+    assert posted.body["text"] == "Amara would like to meet you."
+    assert answer.body["text"].startswith("Sent to D0U0KWAME at 1764000000.")
 
 
 # --- reliability ------------------------------------------------------------------------
@@ -557,7 +579,7 @@ async def test_a_429_from_slack_is_retried_after_retry_after(
 
 
 async def test_a_handler_that_raises_becomes_an_apology_and_a_logged_trace(
-    featured: tuple[SlackHarness, asyncio.Event],
+    featured: tuple[SlackHarness, threading.Event],
     mock: MockSlackApi,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -590,7 +612,7 @@ async def test_a_failure_in_the_adapter_becomes_an_apology_and_a_logged_trace(
 
 
 async def test_slow_work_is_acknowledged_before_it_finishes(
-    featured: tuple[SlackHarness, asyncio.Event], mock: MockSlackApi
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
 ) -> None:
     slack, pondering = featured
     # The timeout only stops the test hanging if the ack were made to wait for the work.

@@ -3,10 +3,12 @@
 Each listener acknowledges first and works after, so Slack hears back within its 3
 seconds however slow the work is (the app runs with `process_before_response=False`, so
 Bolt answers the HTTP request as soon as `ack()` is called). The work is: translate the
-payload, let the router answer, send the answers back where the request came from. Any
-failure on the way is logged with its trace and the member gets a kind word instead.
+payload, let the router answer (on a worker thread, see `work.py`), send the answers back
+where the request came from. Any failure on the way is logged with its trace and the
+member gets a kind word instead.
 """
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -19,6 +21,7 @@ from bot.app import App
 from bot.slack import home, translate
 from bot.slack.messenger import SlackMessenger
 from bot.slack.translate import Origin, Payload
+from bot.slack.work import OffLoopRouter
 from handlers.vocabulary import Action, Command, Reply
 from storage import slack_events
 
@@ -52,6 +55,7 @@ class SlackListeners:
     def __init__(self, app: App, messenger: SlackMessenger) -> None:
         self.app = app
         self.messenger = messenger
+        self.router = OffLoopRouter(app)
 
     async def drop_retried_events(
         self, body: Payload, next: Callable[[], Awaitable[None]]
@@ -59,15 +63,18 @@ class SlackListeners:
         """An Events API delivery whose event was already taken, by this process or
         another, is acknowledged and goes no further."""
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and isinstance(event_id, str):
-            services = self.app.services
-            with services.db.session() as session:
-                first = slack_events.take_event(session, event_id, services.clock.now())
-            if not first:
-                log.info("dropped a repeated delivery of Slack event %s", event_id)
-                return BoltResponse(status=200, body="")
+        is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
+        # Off the loop: a slow commit here must not delay other requests' acks.
+        if is_event and not await asyncio.to_thread(self._take_event, event_id):
+            log.info("dropped a repeated delivery of Slack event %s", event_id)
+            return BoltResponse(status=200, body="")
         await next()
         return None
+
+    def _take_event(self, event_id: str) -> bool:
+        services = self.app.services
+        with services.db.session() as session:
+            return slack_events.take_event(session, event_id, services.clock.now())
 
     async def slash_command(self, ack: AsyncAck, body: Payload) -> None:
         await ack()
@@ -112,14 +119,11 @@ class SlackListeners:
                 await self._apologise(origin)
 
     async def _route(self, request: Command | Action) -> list[Reply]:
-        router = self.app.router
         if not request.actor.is_bot:
             name = await self.messenger.display_name(request.actor.user_id)
             actor = replace(request.actor, display_name=name or request.actor.display_name)
             request = replace(request, actor=actor)
-        if isinstance(request, Command):
-            return await router.handle_command(request)
-        return await router.handle_action(request)
+        return await self.router.handle(request)
 
     async def _apologise(self, origin: Origin) -> None:
         try:

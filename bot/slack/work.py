@@ -1,0 +1,76 @@
+"""The work behind an answer runs off the event loop that acknowledges Slack.
+
+Handlers and storage use a synchronous database session: on the loop, one slow commit
+or lock wait would hold up every other request's ack past Slack's 3 seconds. So the
+router runs on a worker thread, in an event loop of its own. The platform clients
+(aiohttp sessions, gateway connections) belong to the main loop, so the messengers the
+handlers are given there make each call back on the main loop.
+"""
+
+import asyncio
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from bot.app import App
+from handlers.router import Router
+from handlers.vocabulary import Action, Command, MessageRef, Messenger, Reply
+
+T = TypeVar("T")
+
+# A few, so that one slow handler (a lock wait) does not hold up the others; more would
+# only contend for the interpreter lock with the loop that acknowledges Slack.
+WORK_THREADS = 4
+
+
+class HomeLoopMessenger:
+    """A messenger for code on a worker thread: every call runs on `home`, the loop
+    that owns the wrapped messenger's connections."""
+
+    def __init__(self, inner: Messenger, home: asyncio.AbstractEventLoop) -> None:
+        self.inner = inner
+        self.home = home
+
+    async def send_direct(self, user_id: str, reply: Reply) -> MessageRef:
+        return await self._at_home(self.inner.send_direct(user_id, reply))
+
+    async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef:
+        return await self._at_home(self.inner.post_to_channel(channel_id, reply))
+
+    async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef:
+        return await self._at_home(self.inner.open_group(user_ids, reply))
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None:
+        await self._at_home(self.inner.update(ref, reply))
+
+    async def _at_home(self, call: Coroutine[Any, Any, T]) -> T:
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(call, self.home))
+
+
+class OffLoopRouter:
+    """The app's router, run on a worker thread; built on first use, from the loop
+    that will be home to the messengers."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._router: Router | None = None
+        self._threads = ThreadPoolExecutor(WORK_THREADS, thread_name_prefix="larch-slack-work")
+
+    async def handle(self, request: Command | Action) -> list[Reply]:
+        router = self._router or self._build(asyncio.get_running_loop())
+        work = (
+            router.handle_command(request)
+            if isinstance(request, Command)
+            else router.handle_action(request)
+        )
+        return await asyncio.get_running_loop().run_in_executor(self._threads, asyncio.run, work)
+
+    def _build(self, home: asyncio.AbstractEventLoop) -> Router:
+        services = self.app.services
+        messengers = {
+            platform: HomeLoopMessenger(messenger, home)
+            for platform, messenger in services.messengers.items()
+        }
+        self._router = Router(self.app.registry, replace(services, messengers=messengers))
+        return self._router
