@@ -106,7 +106,12 @@ class MockSlackApi:
         mock.router.add_post("/response/{path:.*}", self._response_url)
         mock.router.add_post("/upload/{file_id}", self._upload)
         mock.router.add_get("/socket", self.socket.handle)
+        mock.router.add_get("/calls/{method}", self._count)
         return mock
+
+    async def _count(self, request: web.Request) -> web.Response:
+        """How many calls a method has had, for a mock running in another process."""
+        return web.json_response({"count": len(self.calls_to(request.match_info["method"]))})
 
     async def _record(self, method: str, request: web.Request) -> Call:
         raw = await request.read()
@@ -227,9 +232,9 @@ class FakeSocketMode:
 
 
 @asynccontextmanager
-async def running_mock() -> AsyncIterator[MockSlackApi]:
+async def running_mock(port: int | None = None) -> AsyncIterator[MockSlackApi]:
     mock = MockSlackApi()
-    port = free_port()
+    port = port or free_port()
     mock.base_url = f"http://127.0.0.1:{port}"
     runner = await serve(mock.app(), "127.0.0.1", port)
     try:
