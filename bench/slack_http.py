@@ -39,10 +39,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.slack.app import connect
 from bot.slack.runner import EVENTS_PATH, mount, run_http
 from bot.web import serve
-from handlers.vocabulary import Platform
 from tests.slack_support import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -89,12 +87,7 @@ def serve_larch(api_url: str, port: int, workdir: str) -> None:
         slack_api_url=api_url,
     )
 
-    async def main() -> None:
-        async with connect(settings) as messenger:
-            app = build_app(settings, messengers={Platform.SLACK: messenger})
-            await run_http(app, "127.0.0.1", port)
-
-    asyncio.run(main())
+    asyncio.run(run_http(build_app(settings), "127.0.0.1", port))
 
 
 def serve_bare(api_url: str, port: int) -> None:

@@ -154,22 +154,22 @@ def serve(process: str, host: str, port: int) -> None:
 def _serve_slack(
     settings: Settings, host: str, port: int, socket_mode: bool, with_scheduler: bool
 ) -> None:
+    # Before the database is touched: a missing token is reported first.
     slack.check_settings(settings, socket_mode=socket_mode)
+    app = build_app(settings)
 
     async def serve_forever() -> None:
-        async with slack.connect(settings) as messenger:
-            app = build_app(settings, messengers={Platform.SLACK: messenger})
-            scheduler = build_scheduler(app.dispatcher) if with_scheduler else None
+        scheduler = build_scheduler(app.dispatcher) if with_scheduler else None
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            if socket_mode:
+                await run_socket_mode(app)
+            else:
+                await run_http(app, host, port)
+        finally:
             if scheduler is not None:
-                scheduler.start()
-            try:
-                if socket_mode:
-                    await run_socket_mode(app)
-                else:
-                    await run_http(app, host, port)
-            finally:
-                if scheduler is not None:
-                    scheduler.shutdown(wait=False)
+                scheduler.shutdown(wait=False)
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever())

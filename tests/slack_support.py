@@ -28,7 +28,6 @@ from bot.web import build_web_app, serve
 from handlers.clock import ManualClock
 from handlers.registry import Registry
 from handlers.router import Router
-from handlers.vocabulary import Platform
 from knowledge.search import SearchIndex
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
@@ -370,32 +369,29 @@ async def slack_app(
     registry: Registry | None = None,
     **settings: Any,
 ) -> AsyncIterator[App]:
-    """The whole bot with its Slack messenger talking to the mock; `registry` swaps in
+    """The whole bot, its Slack messenger talking to the mock; `registry` swaps in
     test-only commands."""
     config = slack_settings(database_url, mock, **settings)
-    async with connect(config) as messenger:
-        app = build_app(
-            config, clock=clock, messengers={Platform.SLACK: messenger}, knowledge=knowledge
-        )
-        if registry is not None:
-            app = App(
-                app.settings, app.services, registry, Router(registry, app.services), app.dispatcher
-            )
-        try:
-            yield app
-        finally:
-            app.services.db.dispose()
+    app = build_app(config, clock=clock, knowledge=knowledge)
+    if registry is not None:
+        app = App(config, app.services, registry, Router(registry, app.services), app.dispatcher)
+    try:
+        yield app
+    finally:
+        app.services.db.dispose()
 
 
 @asynccontextmanager
 async def serving(app: App, mock: MockSlackApi) -> AsyncIterator[SlackHarness]:
     """`app` behind the real Bolt app on the real web app, over HTTP on 127.0.0.1."""
-    web_app = build_web_app(app)
-    mount(web_app, build_bolt_app(app))
-    port = free_port()
-    runner = await serve(web_app, "127.0.0.1", port)
-    try:
-        async with ListenerTasks.watching() as listeners, aiohttp.ClientSession() as http:
-            yield SlackHarness(app, mock, f"http://127.0.0.1:{port}{EVENTS_PATH}", http, listeners)
-    finally:
-        await runner.cleanup()
+    async with connect(app) as messenger:
+        web_app = build_web_app(app)
+        mount(web_app, build_bolt_app(app, messenger))
+        port = free_port()
+        runner = await serve(web_app, "127.0.0.1", port)
+        try:
+            async with ListenerTasks.watching() as listeners, aiohttp.ClientSession() as http:
+                url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
+                yield SlackHarness(app, mock, url, http, listeners)
+        finally:
+            await runner.cleanup()

@@ -63,9 +63,11 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 
 
 @asynccontextmanager
-async def connect(settings: Settings) -> AsyncIterator[SlackMessenger]:
-    """The Slack messenger for the life of the block: every Web API call and response_url
-    answer shares its HTTP session and retry handlers."""
+async def connect(app: App) -> AsyncIterator[SlackMessenger]:
+    """The Slack messenger for the life of the block, installed in the app's services so
+    that handlers and the scheduler reach people on Slack through it. Every Web API call
+    and response_url answer shares its HTTP session and retry handlers."""
+    settings = app.settings
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     base_url = (settings.slack_api_url or DEFAULT_API_URL).rstrip("/") + "/"
     handlers = retry_handlers()
@@ -73,21 +75,16 @@ async def connect(settings: Settings) -> AsyncIterator[SlackMessenger]:
         client = AsyncWebClient(
             token=token, base_url=base_url, session=session, retry_handlers=handlers
         )
-        yield SlackMessenger(client, session, handlers)
+        messenger = SlackMessenger(client, session, handlers)
+        services = app.services
+        services.messengers = {**services.messengers, Platform.SLACK: messenger}
+        yield messenger
 
 
-def messenger_of(app: App) -> SlackMessenger:
-    messenger = app.services.messengers.get(Platform.SLACK)
-    if not isinstance(messenger, SlackMessenger):
-        raise ConfigError("Slack: build the app with the messenger from bot.slack.app.connect")
-    return messenger
-
-
-def build_bolt_app(app: App) -> AsyncApp:
-    """The Bolt app over `app`, using the Slack messenger the services already hold, so
-    that answers and scheduled messages share one client. Request verification stays on
-    (it is Bolt's default); in Socket Mode there are no HTTP requests to verify."""
-    messenger = messenger_of(app)
+def build_bolt_app(app: App, messenger: SlackMessenger) -> AsyncApp:
+    """The Bolt app over `app`. It calls Slack through the messenger's client, so answers
+    and scheduled messages share one client. Request verification stays on (Bolt's
+    default); in Socket Mode there are no HTTP requests to verify."""
     secret = app.settings.slack_signing_secret
     bolt = AsyncApp(
         name="larch.slack",

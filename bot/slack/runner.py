@@ -11,8 +11,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
-from bot.config import ConfigError
-from bot.slack.app import build_bolt_app
+from bot.slack.app import build_bolt_app, check_settings, connect
 from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
@@ -30,24 +29,29 @@ def mount(web_app: web.Application, bolt: AsyncApp) -> None:
 
 
 async def run_http(app: App, host: str, port: int) -> None:
-    web_app = build_web_app(app)
-    mount(web_app, build_bolt_app(app))
-    runner = await serve(web_app, host, port)
-    log.info("Slack over HTTP: listening on http://%s:%s%s", host, port, EVENTS_PATH)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await runner.cleanup()
+    """Serve Slack's requests (and `/healthz`) on `host:port` until stopped."""
+    check_settings(app.settings, socket_mode=False)
+    async with connect(app) as messenger:
+        web_app = build_web_app(app)
+        mount(web_app, build_bolt_app(app, messenger))
+        runner = await serve(web_app, host, port)
+        log.info("Slack over HTTP: listening on http://%s:%s%s", host, port, EVENTS_PATH)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
 
 
 async def run_socket_mode(app: App) -> None:
-    app_token = app.settings.slack_app_token
-    if app_token is None:
-        raise ConfigError("SLACK_APP_TOKEN: needed for Socket Mode")
-    handler = AsyncSocketModeHandler(build_bolt_app(app), app_token.get_secret_value())
-    await handler.connect_async()
-    log.info("Slack over Socket Mode: connected")
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await handler.close_async()
+    """Hold a Socket Mode connection to Slack until stopped."""
+    check_settings(app.settings, socket_mode=True)
+    # check_settings has made sure the token is there.
+    app_token = app.settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
+    async with connect(app) as messenger:
+        handler = AsyncSocketModeHandler(build_bolt_app(app, messenger), app_token)
+        await handler.connect_async()
+        log.info("Slack over Socket Mode: connected")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await handler.close_async()

@@ -49,16 +49,14 @@ class HomeLoopMessenger:
 
 
 class OffLoopRouter:
-    """The app's router, run on a worker thread; built on first use, from the loop
-    that will be home to the messengers."""
+    """The app's router, run on a worker thread."""
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self._router: Router | None = None
         self._threads = ThreadPoolExecutor(WORK_THREADS, thread_name_prefix="larch-slack-work")
 
     async def handle(self, request: Command | Action) -> list[Reply]:
-        router = self._router or self._build(asyncio.get_running_loop())
+        router = self._router(asyncio.get_running_loop())
         work = (
             router.handle_command(request)
             if isinstance(request, Command)
@@ -66,11 +64,12 @@ class OffLoopRouter:
         )
         return await asyncio.get_running_loop().run_in_executor(self._threads, asyncio.run, work)
 
-    def _build(self, home: asyncio.AbstractEventLoop) -> Router:
+    def _router(self, home: asyncio.AbstractEventLoop) -> Router:
+        # Built per request (it is cheap) from the messengers connected now: another
+        # adapter may connect after Slack has started answering.
         services = self.app.services
         messengers = {
             platform: HomeLoopMessenger(messenger, home)
             for platform, messenger in services.messengers.items()
         }
-        self._router = Router(self.app.registry, replace(services, messengers=messengers))
-        return self._router
+        return Router(self.app.registry, replace(services, messengers=messengers))
