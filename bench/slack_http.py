@@ -45,11 +45,10 @@ from tests.slack_support import (
     BOT_TOKEN,
     SIGNING_SECRET,
     MockSlackApi,
-    encode,
     free_port,
     payload,
     running_mock,
-    sign,
+    signed,
 )
 
 TERMS = (
@@ -162,13 +161,7 @@ async def fire(url: str, bodies: list[dict[str, Any]], concurrency: int) -> Run:
     async def client(http: aiohttp.ClientSession) -> None:
         nonlocal failures
         for data in queue:
-            body, content_type = encode(data)
-            now = int(time.time())
-            headers = {
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": str(now),
-                "X-Slack-Signature": sign(body, now),
-            }
+            body, headers = signed(data)
             started = time.perf_counter()
             async with http.post(url, data=body, headers=headers) as response:
                 await response.read()

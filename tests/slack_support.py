@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from bot.app import App, build_app
@@ -230,6 +231,13 @@ class FakeSocketMode:
             await self._socket.close()
 
 
+@pytest.fixture
+async def mock() -> AsyncIterator[MockSlackApi]:
+    """A fresh mock Slack for a test; test modules import this fixture."""
+    async with running_mock() as api:
+        yield api
+
+
 @asynccontextmanager
 async def running_mock(port: int | None = None) -> AsyncIterator[MockSlackApi]:
     mock = MockSlackApi()
@@ -263,6 +271,34 @@ def encode(data: Mapping[str, Any]) -> tuple[str, str]:
     if data.get("type") in ("block_actions", "view_submission"):
         return urlencode({"payload": json.dumps(data)}), "application/x-www-form-urlencoded"
     return json.dumps(data), "application/json"
+
+
+def signed(
+    data: Mapping[str, Any], *, timestamp: int | None = None, signature: str | None = None
+) -> tuple[str, dict[str, str]]:
+    """The body and headers Slack would post `data` with: signed with the app's secret
+    at the current time unless told otherwise."""
+    body, content_type = encode(data)
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return body, {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": signature or sign(body, timestamp),
+    }
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every button in a message's or a view's blocks."""
+    return [
+        element for block in blocks if block["type"] == "actions" for element in block["elements"]
+    ]
+
+
+def click(mock: MockSlackApi, button: Mapping[str, Any]) -> dict[str, Any]:
+    """The block_actions payload Slack sends when `button` is clicked in a channel message."""
+    data = payload("block_actions", mock)
+    data["actions"][0].update(action_id=button["action_id"], value=button.get("value"))
+    return data
 
 
 def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
@@ -302,14 +338,8 @@ class SlackHarness:
     ) -> tuple[int, str]:
         """Post as Slack would: signed with the app's secret and the current time unless
         told otherwise."""
-        body, content_type = encode(data)
-        timestamp = int(time.time()) if timestamp is None else timestamp
-        sent_headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": signature or sign(body, timestamp),
-            **(headers or {}),
-        }
+        body, sent_headers = signed(data, timestamp=timestamp, signature=signature)
+        sent_headers |= headers or {}
         async with self.http.post(self.url, data=body.encode(), headers=sent_headers) as response:
             return response.status, await response.text()
 

@@ -4,7 +4,6 @@ starts them: a real process, talking to the local mock Slack."""
 import asyncio
 import os
 import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,11 +18,9 @@ from tests.slack_support import (
     BOT_TOKEN,
     SIGNING_SECRET,
     MockSlackApi,
-    encode,
     free_port,
     payload,
-    running_mock,
-    sign,
+    signed,
 )
 from tests.test_console import larch_bot
 
@@ -72,12 +69,6 @@ def test_start_up_stops_with_the_message_and_no_trace(tmp_path: Path) -> None:
     assert "Slack cannot start" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
     assert BOT_TOKEN not in result.stderr
-
-
-@pytest.fixture
-async def mock() -> AsyncIterator[MockSlackApi]:
-    async with running_mock() as api:
-        yield api
 
 
 @asynccontextmanager
@@ -129,13 +120,7 @@ async def test_serve_slack_http_answers_signed_requests_and_health_checks(
     args = ("serve", "slack-http", "--host", "127.0.0.1", "--port", str(port))
     async with bot_process(tmp_path, mock, *args, SLACK_SIGNING_SECRET=SIGNING_SECRET) as process:
         await wait_for_line(process, "listening on")
-        body, content_type = encode(payload("slash_command", mock, text="define wres"))
-        now = int(time.time())
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(now),
-            "X-Slack-Signature": sign(body, now),
-        }
+        body, headers = signed(payload("slash_command", mock, text="define wres"))
         base = f"http://127.0.0.1:{port}"
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{base}/healthz") as health:

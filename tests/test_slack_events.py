@@ -1,17 +1,14 @@
 """Events API retries: the first delivery of an event wins, in the database, so a retry
 that reaches another process is dropped too."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from handlers.clock import ManualClock
 from knowledge.search import SearchIndex
 from storage.db import Database
 from storage.slack_events import KEEP_FOR, take_event
 from tests.conftest import START
-from tests.slack_support import MockSlackApi, payload, running_mock, serving, slack_app
+from tests.slack_support import MockSlackApi, payload, serving, slack_app
 
 
 def test_only_the_first_delivery_of_an_event_is_taken(database: Database) -> None:
@@ -30,12 +27,6 @@ def test_events_are_forgotten_once_slack_has_stopped_retrying(database: Database
     with database.session() as session:
         # Pruned as older than KEEP_FOR, so the id is free again.
         assert take_event(session, "Ev01", START + KEEP_FOR + timedelta(seconds=1))
-
-
-@pytest.fixture
-async def mock() -> AsyncIterator[MockSlackApi]:
-    async with running_mock() as api:
-        yield api
 
 
 async def test_a_retry_sent_to_another_process_is_dropped_there(

@@ -32,18 +32,13 @@ from tests.slack_support import (
     Failure,
     MockSlackApi,
     SlackHarness,
+    buttons,
+    click,
     payload,
-    running_mock,
     serving,
     sign,
     slack_app,
 )
-
-
-@pytest.fixture
-async def mock() -> AsyncIterator[MockSlackApi]:
-    async with running_mock() as api:
-        yield api
 
 
 @pytest.fixture
@@ -232,13 +227,7 @@ async def test_the_console_and_slack_give_the_same_answer(
     [answer] = await mock.wait_for("response_url")
     assert printed.getvalue().startswith(translate.neutral_text(answer.body["text"]))
     console_choices = re.findall(r"^  \[\d+\] (.+)$", printed.getvalue(), flags=re.MULTILINE)
-    slack_choices = [
-        e["text"]["text"]
-        for b in answer.body["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if "url" not in e
-    ]
+    slack_choices = [b["text"]["text"] for b in buttons(answer.body["blocks"]) if "url" not in b]
     # Slack caps a button's label at 75 characters.
     assert len(slack_choices) == len(console_choices)
     for on_slack, on_console in zip(slack_choices, console_choices, strict=True):
@@ -440,13 +429,10 @@ async def test_a_form_asked_for_by_mention_opens_from_a_button(
     slack, _ = featured
     await slack.post(payload("app_mention", mock, text="<@U0LARCHBOT> survey"))
     [posted] = await mock.wait_for("chat.postMessage")
-    [actions] = [b for b in posted.body["blocks"] if b["type"] == "actions"]
-    [button] = actions["elements"]
+    [button] = buttons(posted.body["blocks"])
     assert button["text"]["text"] == "Open “Learning survey”"
 
-    click = payload("block_actions", mock)
-    click["actions"][0].update(action_id=button["action_id"], value=button["value"])
-    await slack.post(click)
+    await slack.post(click(mock, button))
     [opened] = await mock.wait_for("views.open")
     assert opened.body["view"]["title"]["text"] == "Learning survey"
 
@@ -461,9 +447,7 @@ async def test_the_home_tab_shows_roles_and_quick_actions(
     assert view["type"] == "home"
     sections = " ".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
     assert "Hello Amara Okafor. You are a member of the hub." in sections
-    labels = [
-        e["text"]["text"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
-    ]
+    labels = [button["text"]["text"] for button in buttons(view["blocks"])]
     assert {"help", "remi stages", "my data"} <= set(labels)
     assert "admin roles" not in labels and "define" not in labels
 
@@ -476,8 +460,7 @@ async def test_the_home_tab_shows_roles_and_quick_actions(
     blocks = republished.body["view"]["blocks"]
     sections = " ".join(b["text"]["text"] for b in blocks if b["type"] == "section")
     assert "You are a member, an admin and an organiser of the hub." in sections
-    labels = [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert "admin roles" in labels
+    assert "admin roles" in [button["text"]["text"] for button in buttons(blocks)]
 
 
 async def test_a_quick_action_on_the_home_tab_is_answered_in_the_messages_tab(
@@ -485,17 +468,14 @@ async def test_a_quick_action_on_the_home_tab_is_answered_in_the_messages_tab(
 ) -> None:
     await slack.post(payload("app_home_opened", mock))
     [published] = await mock.wait_for("views.publish")
-    buttons = [
-        e for b in published.body["view"]["blocks"] if b["type"] == "actions" for e in b["elements"]
-    ]
-    remi = next(b for b in buttons if b["text"]["text"] == "remi stages")
+    home = buttons(published.body["view"]["blocks"])
+    remi = next(button for button in home if button["text"]["text"] == "remi stages")
 
-    click = payload("block_actions", mock)
+    on_home = click(mock, remi)
     for key in ("channel", "message", "response_url"):
-        del click[key]
-    click["container"] = {"type": "view", "view_id": "V0HOME"}
-    click["actions"][0].update(action_id=remi["action_id"], value=remi["value"])
-    await slack.post(click)
+        del on_home[key]
+    on_home["container"] = {"type": "view", "view_id": "V0HOME"}
+    await slack.post(on_home)
     [posted] = await mock.wait_for("chat.postMessage")
     assert posted.body["channel"] == "D0U0AMARA"
     assert "6. Championing" in posted.body["text"]

@@ -17,15 +17,8 @@ from tests.slack_support import (
     ListenerTasks,
     MockSlackApi,
     payload,
-    running_mock,
     slack_app,
 )
-
-
-@pytest.fixture
-async def mock() -> AsyncIterator[MockSlackApi]:
-    async with running_mock() as api:
-        yield api
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from bot.slack import translate
 from bot.slack.translate import Origin
 from handlers.vocabulary import Action, Button, ButtonStyle, Command, Form, FormField, Reply
+from tests.slack_support import buttons
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 BOT = "U0LARCHBOT"
@@ -178,15 +179,11 @@ def test_text_is_escaped_and_mentions_become_real_ones() -> None:
     )
 
 
-def clicks(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-
-
 def test_every_rendered_button_comes_back_as_itself() -> None:
-    buttons = tuple(Button(f"Entry {n}", "lookup.show", f"entry-{n}") for n in range(3))
+    entries = tuple(Button(f"Entry {n}", "lookup.show", f"entry-{n}") for n in range(3))
     forget = Button("Delete", "privacy.forget", "confirm", style=ButtonStyle.DANGER)
-    reply = Reply("text", link=Button("Read more", url="https://x.org"), buttons=(*buttons, forget))
-    elements = clicks(translate.message_blocks(reply))
+    reply = Reply("text", link=Button("Read more", url="https://x.org"), buttons=(*entries, forget))
+    elements = buttons(translate.message_blocks(reply))
     assert elements[0]["url"] == "https://x.org"
     assert elements[-1]["style"] == "danger"
     back = []
@@ -195,14 +192,14 @@ def test_every_rendered_button_comes_back_as_itself() -> None:
         body["actions"][0] = {"action_id": element["action_id"], "value": element["value"]}
         action, _ = translate.block_action(body)
         back.append((action.action_id, action.value))
-    assert back == [(b.action_id, b.value) for b in (*buttons, forget)]
+    assert back == [(b.action_id, b.value) for b in (*entries, forget)]
 
 
 def test_many_buttons_are_split_across_actions_blocks_with_unique_ids() -> None:
     reply = Reply("t", buttons=tuple(Button(f"B{n}", "lookup.show", str(n)) for n in range(30)))
     blocks = translate.message_blocks(reply)
     assert [len(b["elements"]) for b in blocks if b["type"] == "actions"] == [25, 5]
-    ids = [e["action_id"] for e in clicks(blocks)]
+    ids = [e["action_id"] for e in buttons(blocks)]
     assert len(set(ids)) == 30
 
 
@@ -218,7 +215,7 @@ def test_long_text_stays_within_block_kit_limits() -> None:
     assert len(sections) == translate.MAX_SECTIONS
     assert all(len(text) <= translate.SECTION_CHARS for text in sections)
     assert sections[-1].endswith("…")
-    assert len(clicks(blocks)[0]["text"]["text"]) <= translate.BUTTON_LABEL_CHARS
+    assert len(buttons(blocks)[0]["text"]["text"]) <= translate.BUTTON_LABEL_CHARS
     assert len(translate.fallback_text(reply)) <= translate.FALLBACK_CHARS
 
 
