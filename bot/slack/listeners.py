@@ -100,7 +100,8 @@ class SlackListeners:
         user_id = event["user"]
         try:
             name = await self.messenger.display_name(user_id)
-            await self.messenger.publish_home(user_id, home.home_view(self.app, user_id, name))
+            view = await asyncio.to_thread(home.home_view, self.app, user_id, name)
+            await self.messenger.publish_home(user_id, view)
         except Exception:
             log.exception("could not publish the App Home of Slack user %s", user_id)
 

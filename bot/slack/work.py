@@ -19,9 +19,10 @@ from handlers.vocabulary import Action, Command, MessageRef, Messenger, Reply
 
 T = TypeVar("T")
 
-# A few, so that one slow handler (a lock wait) does not hold up the others; more would
-# only contend for the interpreter lock with the loop that acknowledges Slack.
-WORK_THREADS = 4
+# One pool for the process. A few threads, so that one slow handler (a lock wait) does
+# not hold up the others; more would only contend for the interpreter lock with the
+# loop that acknowledges Slack.
+WORKERS = ThreadPoolExecutor(4, thread_name_prefix="larch-slack-work")
 
 
 class HomeLoopMessenger:
@@ -53,7 +54,6 @@ class OffLoopRouter:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self._threads = ThreadPoolExecutor(WORK_THREADS, thread_name_prefix="larch-slack-work")
 
     async def handle(self, request: Command | Action) -> list[Reply]:
         router = self._router(asyncio.get_running_loop())
@@ -62,7 +62,7 @@ class OffLoopRouter:
             if isinstance(request, Command)
             else router.handle_action(request)
         )
-        return await asyncio.get_running_loop().run_in_executor(self._threads, asyncio.run, work)
+        return await asyncio.get_running_loop().run_in_executor(WORKERS, asyncio.run, work)
 
     def _router(self, home: asyncio.AbstractEventLoop) -> Router:
         # Built per request (it is cheap) from the messengers connected now: another
