@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import click
@@ -104,11 +105,22 @@ def ask(text: str, user: str, roles: tuple[str, ...]) -> None:
     asyncio.run(Console(app, actor, sys.stdout, DOWNLOADS).say(text))
 
 
+PORT_OPTION = click.option(
+    "--port", default=3000, envvar="PORT", show_default=True, help="Port for Slack over HTTP."
+)
+HOST_OPTION = click.option(
+    "--host", default="0.0.0.0", show_default=True, help="Address for Slack over HTTP."
+)
+
+
 @cli.command()
-def run() -> None:
-    """Run every configured adapter; the console when no Slack or Discord token is set."""
+@HOST_OPTION
+@PORT_OPTION
+def run(host: str, port: int) -> None:
+    """Run every configured adapter with the scheduler; the console when no Slack or
+    Discord token is set. Slack uses Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
     settings = _settings()
-    adapters = _platform_adapters(settings)
+    adapters = _platform_adapters(settings, host, port)
     if adapters:
         _run_adapters(settings, adapters, with_scheduler=True)
         return
@@ -118,9 +130,18 @@ def run() -> None:
 
 @cli.command()
 @click.argument("process", type=click.Choice(["slack-http", "discord", "clock"]))
-def serve(process: str) -> None:
+@HOST_OPTION
+@PORT_OPTION
+def serve(process: str, host: str, port: int) -> None:
     """Run one process type (see the Procfile)."""
     settings = _settings()
+    if process == "slack-http":
+        from bot.slack import app as slack
+        from bot.slack.runner import run_http
+
+        slack.check_settings(settings, socket_mode=False)
+        _run_adapters(settings, [partial(run_http, host=host, port=port)], with_scheduler=False)
+        return
     if process == "discord":
         from bot.discord.runner import run_discord
 
@@ -143,15 +164,19 @@ def serve(process: str) -> None:
 Adapter = Callable[[App], Awaitable[None]]
 
 
-def _platform_adapters(settings: Settings) -> list[Adapter]:
-    """Each chat platform with a token set, as a coroutine that runs it until stopped."""
-    if settings.slack_configured:
-        raise click.ClickException(
-            "The Slack adapter is not built yet; unset its tokens to use the other adapters."
-        )
+def _platform_adapters(settings: Settings, host: str, port: int) -> list[Adapter]:
+    """Each chat platform with a token set, as a coroutine that runs it until stopped.
+    Platform libraries are imported only when used: the console starts without them."""
     adapters: list[Adapter] = []
+    if settings.slack_configured:
+        from bot.slack import app as slack
+        from bot.slack.runner import run_http, run_socket_mode
+
+        socket_mode = slack.uses_socket_mode(settings)
+        # Before the database is touched: a missing token is reported first.
+        slack.check_settings(settings, socket_mode=socket_mode)
+        adapters.append(run_socket_mode if socket_mode else partial(run_http, host=host, port=port))
     if settings.discord_configured:
-        # Imported only when used: the console starts without loading discord.py.
         from bot.discord.runner import run_discord
 
         adapters.append(run_discord)

@@ -7,4 +7,5 @@ import storage.intros
 import storage.links
 import storage.models
 import storage.remi
+import storage.slack_events
 import storage.steering  # noqa: F401
