@@ -14,12 +14,14 @@ from sqlalchemy.exc import OperationalError
 
 from bot.app import App, build_app, configure_logging
 from bot.config import ConfigError, Settings, load_settings
-from bot.console import Console, ConsoleMessenger
+from bot.console import Console
+from bot.outgoing import console_messengers, platform_messengers
 from handlers.clock import ManualClock
 from handlers.vocabulary import Actor, Platform, Role
 from knowledge.check import check_directory
 from knowledge.entries import CONTENT_DIR, load_entries
 from knowledge.search import SearchIndex
+from scheduler.dispatcher import Outcome
 from scheduler.service import build_scheduler
 from storage import members, migrate
 
@@ -49,14 +51,8 @@ def _settings() -> Settings:
     return settings
 
 
-def _console_messengers() -> dict[Platform, ConsoleMessenger]:
-    """With no platform connected, whatever the bot would send anywhere is printed."""
-    printer = ConsoleMessenger(sys.stdout, DOWNLOADS)
-    return {platform: printer for platform in Platform}
-
-
 def _console_app(settings: Settings, user: str, roles: tuple[str, ...]) -> tuple[App, Actor]:
-    app = build_app(settings, messengers=_console_messengers())
+    app = build_app(settings, messengers=console_messengers(DOWNLOADS))
     actor = Actor(Platform.CONSOLE, user, display_name=user)
     with app.services.db.session() as session:
         member = members.identify(session, Platform.CONSOLE, user, user, app.services.clock.now())
@@ -149,12 +145,13 @@ def serve(process: str, host: str, port: int) -> None:
         return
     if process != "clock":
         raise click.ClickException(f"`serve {process}` is not configured in this version yet.")
-    app = build_app(settings, messengers=_console_messengers())
+    app = build_app(settings)
 
     async def tick_forever() -> None:
-        scheduler = build_scheduler(app.dispatcher)
-        scheduler.start()
-        await asyncio.Event().wait()
+        async with platform_messengers(app, DOWNLOADS):
+            scheduler = build_scheduler(app.dispatcher)
+            scheduler.start()
+            await asyncio.Event().wait()
 
     click.echo("Scheduler running; Ctrl-C to stop.", err=True)
     with contextlib.suppress(KeyboardInterrupt):
@@ -214,8 +211,13 @@ def dispatch(instant: datetime) -> None:
     settings = _settings()
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
-    app = build_app(settings, clock=ManualClock(instant), messengers=_console_messengers())
-    outcomes = asyncio.run(app.dispatcher.run_once())
+    app = build_app(settings, clock=ManualClock(instant))
+
+    async def one_pass() -> list[Outcome]:
+        async with platform_messengers(app, DOWNLOADS):
+            return await app.dispatcher.run_once()
+
+    outcomes = asyncio.run(one_pass())
     for outcome in outcomes:
         if outcome.error:
             click.echo(f"failed {outcome.key}: {outcome.error}")
