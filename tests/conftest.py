@@ -36,6 +36,9 @@ POSTGRES_URL = os.environ.get(
 )
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
+# The Discord tests' fixtures: the fake Discord and the real client started against it.
+pytest_plugins = ["tests.discord_support"]
+
 
 # --- databases ------------------------------------------------------------------------
 
