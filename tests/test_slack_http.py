@@ -477,6 +477,7 @@ async def test_the_home_tab_shows_roles_and_quick_actions(
     assert view["type"] == "home"
     sections = " ".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
     assert "Hello Amara Okafor. You are a member of the hub." in sections
+    assert "No upcoming events yet: they are announced in the events channel." in sections
     labels = [button["text"]["text"] for button in buttons(view["blocks"])]
     assert {"help", "remi stages", "my data"} <= set(labels)
     assert "admin roles" not in labels and "define" not in labels
