@@ -497,3 +497,12 @@ async def serving(app: App, mock: MockSlackApi) -> AsyncIterator[SlackHarness]:
                 yield SlackHarness(app, mock, url, http, listeners)
         finally:
             await runner.cleanup()
+
+
+@pytest.fixture
+async def slack(
+    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
+) -> AsyncIterator[SlackHarness]:
+    """The whole bot behind the real Bolt app over HTTP, Slack played by `mock`."""
+    async with slack_app(sqlite_url, mock, knowledge, clock) as app, serving(app, mock) as harness:
+        yield harness

@@ -6,10 +6,12 @@ loop that owns the Slack client."""
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from handlers.clock import ManualClock
+from handlers.events import create
 from handlers.vocabulary import Role
 from knowledge.search import SearchIndex
 from storage import events
@@ -29,16 +31,8 @@ from tests.slack_support import (
 
 EVENTS_CHANNEL = "C0EVENTS"
 FORM_FIELDS = [
-    "title",
-    "description",
-    "start",
-    "end",
-    "venue",
-    "online_link",
-    "capacity",
-    "rsvp_deadline",
-    "audience",
-    "reminders",
+    field.name
+    for field in create.event_form(create.CREATE_ACTION, "", None, ZoneInfo("Europe/London")).fields
 ]
 
 
@@ -87,6 +81,7 @@ async def test_event_new_opens_a_modal_with_every_field(
     assert view["submit"]["text"] == "Create and announce"
     intro, *inputs = view["blocks"]
     assert intro["text"]["text"] == "Tell me about the event. Times are read in London time."
+    assert len(FORM_FIELDS) == 10
     assert [block["block_id"] for block in inputs] == FORM_FIELDS
     elements = {block["block_id"]: block["element"] for block in inputs}
     assert all(element["type"] == "plain_text_input" for element in elements.values())

@@ -1,13 +1,8 @@
 """The App Home tab through Slack: what a member sees when they open it."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from handlers.clock import ManualClock
 from handlers.vocabulary import Platform
-from knowledge.search import SearchIndex
 from storage import events, members
 from storage.events import Answer
 from tests.events_support import stored_event
@@ -17,17 +12,7 @@ from tests.slack_support import (
     buttons,
     click_on_home,
     payload,
-    serving,
-    slack_app,
 )
-
-
-@pytest.fixture
-async def slack(
-    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
-) -> AsyncIterator[SlackHarness]:
-    async with slack_app(sqlite_url, mock, knowledge, clock) as app, serving(app, mock) as harness:
-        yield harness
 
 
 async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_london_time(

@@ -43,14 +43,6 @@ from tests.slack_support import (
 )
 
 
-@pytest.fixture
-async def slack(
-    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
-) -> AsyncIterator[SlackHarness]:
-    async with slack_app(sqlite_url, mock, knowledge, clock) as app, serving(app, mock) as harness:
-        yield harness
-
-
 def texts(calls: list) -> str:
     return "\n".join(str(call.body.get("text", "")) for call in calls)
 

@@ -2,25 +2,12 @@
 the sector and topics as menus, the submission stores the profile, and when the round
 comes due the scheduler introduces the pair in a Slack group DM."""
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from handlers.clock import ManualClock
 from handlers.intros.profile import SECTORS, TOPICS
 from handlers.vocabulary import Platform
-from knowledge.search import SearchIndex
 from storage import intros, members
 from tests.intros_support import FIRST_ROUND
-from tests.slack_support import MockSlackApi, SlackHarness, serving, slack_app, slash, submit
-
-
-@pytest.fixture
-async def slack(
-    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
-) -> AsyncIterator[SlackHarness]:
-    async with slack_app(sqlite_url, mock, knowledge, clock) as app, serving(app, mock) as harness:
-        yield harness
+from tests.slack_support import MockSlackApi, SlackHarness, slash, submit
 
 
 async def join(

@@ -3,13 +3,10 @@ picks a stage with a button, and the short form opens as a modal from that click
 opens modals only with the trigger of a click or a command); the submission stores the
 organisation's check-in."""
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from handlers.clock import ManualClock
+from handlers.remi import needs
 from handlers.vocabulary import Platform, Role
-from knowledge.search import SearchIndex
 from storage import members, remi
 from tests.slack_support import (
     MockSlackApi,
@@ -17,8 +14,6 @@ from tests.slack_support import (
     buttons,
     click,
     grant,
-    serving,
-    slack_app,
     slash,
     submit,
 )
@@ -26,22 +21,18 @@ from tests.slack_support import (
 STAGES = ["Awareness", "Commitment", "Implementation", "Embedding", "Creating", "Championing"]
 
 
-@pytest.fixture
-async def slack(
-    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
-) -> AsyncIterator[SlackHarness]:
+@pytest.fixture(autouse=True)
+async def whittington(slack: SlackHarness, mock: MockSlackApi) -> None:
     """Kwame, an admin, has registered Whittington Health with Amara as its lead."""
-    async with slack_app(sqlite_url, mock, knowledge, clock) as app, serving(app, mock) as harness:
-        grant(app, "U0KWAME", Role.ADMIN)
-        for typed in (
-            "remi org add Whittington Health | NHS trust | North Central London",
-            "remi lead add <@U0AMARA|amara> Whittington Health",
-        ):
-            await harness.post(slash(mock, typed, user="U0KWAME"))
-        for answer in await mock.wait_for("response_url", count=2):
-            assert "went wrong" not in answer.body["text"]
-        mock.calls.clear()
-        yield harness
+    grant(slack.app, "U0KWAME", Role.ADMIN)
+    for typed in (
+        "remi org add Whittington Health | NHS trust | North Central London",
+        "remi lead add <@U0AMARA|amara> Whittington Health",
+    ):
+        await slack.post(slash(mock, typed, user="U0KWAME"))
+    for answer in await mock.wait_for("response_url", count=2):
+        assert "went wrong" not in answer.body["text"]
+    mock.calls.clear()
 
 
 async def pick_stage(slack: SlackHarness, mock: MockSlackApi, stage: int) -> dict:
@@ -81,14 +72,7 @@ async def test_a_stage_click_opens_the_form_and_its_submission_stores_the_checki
     inputs = {block["block_id"]: block["element"] for block in view["blocks"]}
     assert inputs["changed"]["multiline"] is True
     assert inputs["needs"]["type"] == "multi_static_select"
-    assert [o["value"] for o in inputs["needs"]["options"]] == [
-        "training",
-        "peer support",
-        "data",
-        "leadership buy-in",
-        "resources",
-        "nothing right now",
-    ]
+    assert [o["value"] for o in inputs["needs"]["options"]] == list(needs.LABELS)
     # Beside the modal, the stage is confirmed with a button to reopen the form.
     _, noted = await mock.wait_for("response_url", count=2)
     assert noted.body["text"].startswith("Noted: Whittington Health is at stage 3, Implementation")
