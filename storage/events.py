@@ -280,6 +280,11 @@ def promote_from_waitlist(session: Session, event: Event, now: datetime) -> list
     return [row.member_id for row in promoted]
 
 
+def takes_answers(event: Event, now: datetime) -> bool:
+    """Would a Going or Maybe be taken now: not cancelled, not started, deadline not passed."""
+    return _closed(event, Answer.GOING, now) is None
+
+
 def _closed(event: Event, answer: Answer, now: datetime) -> Refusal | None:
     if event.cancelled_at is not None:
         return Refusal.CANCELLED

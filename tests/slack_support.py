@@ -29,7 +29,9 @@ from bot.web import build_web_app, serve
 from handlers.clock import ManualClock
 from handlers.registry import Registry
 from handlers.router import Router
+from handlers.vocabulary import Platform, Role
 from knowledge.search import SearchIndex
+from storage import members
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -294,16 +296,86 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def click(mock: MockSlackApi, button: Mapping[str, Any]) -> dict[str, Any]:
-    """The block_actions payload Slack sends when `button` is clicked in a channel message."""
+def slash(mock: MockSlackApi, text: str, user: str = "U0AMARA") -> dict[str, Any]:
+    """`/larch <text>` typed by `user` in #general."""
+    return payload("slash_command", mock, text=text, user_id=user, user_name=_handle(user))
+
+
+def click(mock: MockSlackApi, button: Mapping[str, Any], user: str = "U0AMARA") -> dict[str, Any]:
+    """The block_actions payload Slack sends when `user` clicks `button` in a channel
+    message; each click has its own trigger_id, as on Slack."""
     data = payload("block_actions", mock)
+    data["user"].update(id=user, username=_handle(user), name=_handle(user))
+    data["trigger_id"] = f"{next(_triggers)}.17653672481.click"
     data["actions"][0].update(action_id=button["action_id"], value=button.get("value"))
     return data
+
+
+def click_on_home(mock: MockSlackApi, button: Mapping[str, Any]) -> dict[str, Any]:
+    """A click on the App Home tab: no channel, no message, no response_url."""
+    data = click(mock, button)
+    for key in ("channel", "message", "response_url"):
+        del data[key]
+    data["container"] = {"type": "view", "view_id": "V0HOME"}
+    return data
+
+
+def submit(
+    mock: MockSlackApi,
+    view: Mapping[str, Any],
+    answers: Mapping[str, str | list[str]],
+    user: str = "U0AMARA",
+) -> dict[str, Any]:
+    """The view_submission payload Slack sends when `user` fills the modal `view` (as the
+    bot opened it) with `answers` by block id: text for a text input or a select, a list
+    for a multi-select. Inputs not answered are sent empty, as Slack does."""
+    data = payload("view_submission", mock)
+    data["user"].update(id=user, username=_handle(user), name=_handle(user))
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        answer = answers.get(block["block_id"])
+        state: dict[str, Any] = {"type": element["type"]}
+        if element["type"] == "plain_text_input":
+            state["value"] = answer
+        elif element["type"] == "static_select":
+            state["selected_option"] = _option(answer) if answer else None
+        else:
+            state["selected_options"] = [_option(choice) for choice in answer or []]
+        values[block["block_id"]] = {element["action_id"]: state}
+    data["view"].update(
+        blocks=view["blocks"],
+        private_metadata=view["private_metadata"],
+        title=view["title"],
+        state={"values": values},
+    )
+    return data
+
+
+_triggers = itertools.count(7000000001)
+
+
+def _handle(user_id: str) -> str:
+    return USERS.get(user_id, user_id).split()[0].lower()
+
+
+def _option(choice: Any) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": choice, "emoji": True}, "value": choice}
 
 
 def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
     return f"v0={digest.hexdigest()}"
+
+
+def grant(app: App, user_id: str, role: Role) -> None:
+    """Give a Slack user a role, as an admin would."""
+    services = app.services
+    with services.db.session() as session:
+        member = members.identify(session, Platform.SLACK, user_id, "", services.clock.now())
+        members.grant_role(session, member.id, role, services.clock.now())
 
 
 # --- the bot over HTTP ----------------------------------------------------------------
@@ -425,3 +497,12 @@ async def serving(app: App, mock: MockSlackApi) -> AsyncIterator[SlackHarness]:
                 yield SlackHarness(app, mock, url, http, listeners)
         finally:
             await runner.cleanup()
+
+
+@pytest.fixture
+async def slack(
+    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
+) -> AsyncIterator[SlackHarness]:
+    """The whole bot behind the real Bolt app over HTTP, Slack played by `mock`."""
+    async with slack_app(sqlite_url, mock, knowledge, clock) as app, serving(app, mock) as harness:
+        yield harness

@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import select
 
 from bot.console import Console
-from bot.slack import translate
+from bot.slack import listeners, translate
 from bot.slack.listeners import ADAPTER_APOLOGY
 from bot.slack.messenger import FILES_IN_DM
 from handlers import lookup
@@ -34,6 +34,8 @@ from tests.slack_support import (
     SlackHarness,
     buttons,
     click,
+    click_on_home,
+    grant,
     payload,
     serving,
     sign,
@@ -41,23 +43,8 @@ from tests.slack_support import (
 )
 
 
-@pytest.fixture
-async def slack(
-    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
-) -> AsyncIterator[SlackHarness]:
-    async with slack_app(sqlite_url, mock, knowledge, clock) as app, serving(app, mock) as harness:
-        yield harness
-
-
 def texts(calls: list) -> str:
     return "\n".join(str(call.body.get("text", "")) for call in calls)
-
-
-def grant(harness: SlackHarness, user_id: str, role: Role) -> None:
-    services = harness.app.services
-    with services.db.session() as session:
-        member = members.identify(session, Platform.SLACK, user_id, "", services.clock.now())
-        members.grant_role(session, member.id, role, services.clock.now())
 
 
 # --- test-only features: a form, a slow handler, a broken one ------------------------
@@ -90,6 +77,11 @@ def feature_registry(pondering: threading.Event | None = None) -> Registry:
         await asyncio.to_thread(pondering.wait)
         return Reply("Done pondering.")
 
+    async def recheck(request: Request, services: Services) -> Reply:
+        assert pondering is not None
+        await asyncio.to_thread(pondering.wait)
+        return Reply("Please name a topic.", form=SURVEY)
+
     async def broken(request: Request, services: Services) -> Reply:
         raise RuntimeError("the database fell over")
 
@@ -106,7 +98,11 @@ def feature_registry(pondering: threading.Event | None = None) -> Registry:
         CommandSpec("broken", "Always fails", "broken", broken),
         CommandSpec("nudge", "Messages someone else", "nudge", nudge),
     ]
-    actions = [*lookup.ACTIONS, ActionSpec("survey.submit", submit)]
+    actions = [
+        *lookup.ACTIONS,
+        ActionSpec("survey.submit", submit),
+        ActionSpec("survey.recheck", recheck),
+    ]
     return Registry(commands, actions, question=lookup.answer_question)
 
 
@@ -181,7 +177,7 @@ async def test_every_registry_command_answers_through_slack(
 async def test_slack_mentions_in_a_command_reach_the_handler_as_people(
     slack: SlackHarness, mock: MockSlackApi
 ) -> None:
-    grant(slack, "U0AMARA", Role.ADMIN)
+    grant(slack.app, "U0AMARA", Role.ADMIN)
     await slack.post(payload("slash_command", mock, text="admin grant <@U0KWAME|kwame> curator"))
     [answer] = await mock.wait_for("response_url")
     assert answer.body["text"].startswith("Done:")
@@ -390,14 +386,17 @@ async def test_a_form_opens_as_a_modal_from_a_slash_command(
     assert view["type"] == "modal" and view["callback_id"] == "larch.form"
     assert view["title"]["text"] == "Learning survey"
     assert json.loads(view["private_metadata"]) == {"action_id": "survey.submit", "value": "autumn"}
-    elements = {block["block_id"]: block["element"] for block in view["blocks"]}
+    # What the reply said introduces the form.
+    intro, *inputs = view["blocks"]
+    assert intro["text"]["text"] == "Tell us what you would like to learn."
+    elements = {block["block_id"]: block["element"] for block in inputs}
     assert elements["topic"]["type"] == "plain_text_input"
     assert elements["topic"]["multiline"] is False
     assert elements["format"]["type"] == "static_select"
     assert [o["value"] for o in elements["format"]["options"]] == ["Talk", "Workshop", "Panel"]
     assert elements["days"]["type"] == "multi_static_select"
     assert elements["notes"]["multiline"] is True
-    assert [b["optional"] for b in view["blocks"]] == [False, False, False, True]
+    assert [b["optional"] for b in inputs] == [False, False, False, True]
     assert mock.said() == []
 
 
@@ -426,6 +425,26 @@ async def test_a_modal_without_our_metadata_is_refused_kindly(
     assert "That button no longer does anything" in posted.body["text"]
 
 
+async def test_a_form_given_back_after_the_ack_arrives_as_text_in_a_dm(
+    featured: tuple[SlackHarness, threading.Event],
+    mock: MockSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A quick answer that is the form again updates the open modal (see the events flow);
+    a slow one cannot, once the modal is closed, so its words come by DM."""
+    monkeypatch.setattr(listeners, "SUBMISSION_ANSWER_SECONDS", 0.05)
+    slack, pondering = featured
+    data = payload("view_submission", mock)
+    data["view"]["private_metadata"] = json.dumps({"action_id": "survey.recheck", "value": ""})
+    status, body = await slack.post(data)
+    assert (status, body) == (200, "")
+    pondering.set()
+    [posted] = await mock.wait_for("chat.postMessage")
+    assert posted.body["channel"] == "D0U0AMARA"
+    assert posted.body["text"] == "Please name a topic."
+    assert mock.calls_to("views.open") == []
+
+
 async def test_a_form_asked_for_by_mention_opens_from_a_button(
     featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
 ) -> None:
@@ -450,12 +469,13 @@ async def test_the_home_tab_shows_roles_and_quick_actions(
     assert view["type"] == "home"
     sections = " ".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
     assert "Hello Amara Okafor. You are a member of the hub." in sections
+    assert "No upcoming events yet: they are announced in the events channel." in sections
     labels = [button["text"]["text"] for button in buttons(view["blocks"])]
     assert {"help", "remi stages", "my data"} <= set(labels)
     assert "admin roles" not in labels and "define" not in labels
 
-    grant(slack, "U0AMARA", Role.ORGANISER)
-    grant(slack, "U0AMARA", Role.ADMIN)
+    grant(slack.app, "U0AMARA", Role.ORGANISER)
+    grant(slack.app, "U0AMARA", Role.ADMIN)
     again = payload("app_home_opened", mock)
     again["event_id"] = "Ev0HOME0000002"
     await slack.post(again)
@@ -474,11 +494,7 @@ async def test_a_quick_action_on_the_home_tab_is_answered_in_the_messages_tab(
     home = buttons(published.body["view"]["blocks"])
     remi = next(button for button in home if button["text"]["text"] == "remi stages")
 
-    on_home = click(mock, remi)
-    for key in ("channel", "message", "response_url"):
-        del on_home[key]
-    on_home["container"] = {"type": "view", "view_id": "V0HOME"}
-    await slack.post(on_home)
+    await slack.post(click_on_home(mock, remi))
     [posted] = await mock.wait_for("chat.postMessage")
     assert posted.body["channel"] == "D0U0AMARA"
     assert "6. Championing" in posted.body["text"]

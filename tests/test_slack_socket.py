@@ -9,15 +9,20 @@ from typing import Any
 import pytest
 
 from bot.app import App
+from bot.slack import translate
 from bot.slack.runner import run_socket_mode
 from handlers.clock import ManualClock
+from handlers.events import create
+from handlers.vocabulary import Role
 from knowledge.search import SearchIndex
 from tests.slack_support import (
     APP_TOKEN,
     ListenerTasks,
     MockSlackApi,
+    grant,
     payload,
     slack_app,
+    submit,
 )
 
 
@@ -89,3 +94,24 @@ async def test_an_event_envelope_is_acked_answered_and_its_retry_dropped(
     assert await exchange(mock, retry) == {"envelope_id": "e5f6-retry"}
     assert await listeners.finish() == 0
     assert len(mock.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_form_to_fix_comes_back_in_the_interactive_envelopes_ack(
+    connected: tuple[App, ListenerTasks], mock: MockSlackApi
+) -> None:
+    app, _ = connected
+    grant(app, "U0AMARA", Role.ORGANISER)
+    form = create.event_form(create.CREATE_ACTION, "New event", None, app.services.timezone)
+    submitted = submit(mock, translate.modal_view(form), {"title": "Data day", "start": "soon"})
+    envelope = {
+        "envelope_id": "c3d4-submit",
+        "type": "interactive",
+        "accepts_response_payload": True,
+        "payload": submitted,
+    }
+    acked = await exchange(mock, envelope)
+    assert acked["envelope_id"] == "c3d4-submit"
+    assert acked["payload"]["response_action"] == "update"
+    problems = acked["payload"]["view"]["blocks"][0]["text"]["text"]
+    assert problems.startswith("Nothing was saved yet. Please fix:")
+    assert "Where is it?" in problems

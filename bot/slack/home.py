@@ -10,6 +10,7 @@ from collections.abc import Callable
 from bot.app import App
 from bot.slack import translate
 from bot.slack.translate import Block
+from handlers.events import rsvp
 from handlers.router import ROLE_NAMES
 from handlers.vocabulary import Button, Platform, Reply, Role
 from storage import members
@@ -46,7 +47,11 @@ def quick_actions(app: App, member: MemberProfile) -> Reply | None:
     )
 
 
-SECTIONS: tuple[HomeSection, ...] = (welcome, quick_actions)
+def upcoming_events(app: App, member: MemberProfile) -> Reply:
+    return rsvp.upcoming_for(app.services, member.id)
+
+
+SECTIONS: tuple[HomeSection, ...] = (welcome, upcoming_events, quick_actions)
 
 
 def home_view(app: App, user_id: str, display_name: str) -> Block:

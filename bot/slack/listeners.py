@@ -37,6 +37,10 @@ ADAPTER_APOLOGY = Reply(
 
 Translated = tuple[Command | Action, Origin] | None
 
+# How long a form submission's ack may wait for the answer, out of the 3 seconds Slack
+# allows, leaving room for the network.
+SUBMISSION_ANSWER_SECONDS = 2.0
+
 
 def register(bolt: AsyncApp, app: App, messenger: SlackMessenger) -> None:
     listeners = SlackListeners(app, messenger)
@@ -91,8 +95,23 @@ class SlackListeners:
         await self._serve(lambda: translate.block_action(body))
 
     async def view_submission(self, ack: AsyncAck, body: Payload) -> None:
-        await ack()
-        await self._serve(lambda: translate.view_submission(body))
+        """A submitted form. A plain ack closes the modal, and Slack's desktop app does not
+        open another from the submission's trigger, so an answer that is the form again
+        (with what to fix) goes back in the ack, replacing the open modal. The work gets
+        SUBMISSION_ANSWER_SECONDS of Slack's 3 to say so; slower work is acknowledged
+        first and answered like any other, the form's text without the form."""
+        action, origin = translate.view_submission(body)
+        answering = asyncio.ensure_future(self._route(action))
+        await asyncio.wait([answering], timeout=SUBMISSION_ANSWER_SECONDS)
+        again = _form_to_show_again(answering)
+        if again is None:
+            await ack()
+        else:
+            await ack(response_action="update", view=translate.modal_view(again.form, again.text))
+        try:
+            await self._deliver(origin, [r for r in await answering if r is not again])
+        except Exception:
+            await self._failed(origin)
 
     async def app_home_opened(self, event: Payload) -> None:
         if event.get("tab") != "home":
@@ -112,12 +131,19 @@ class SlackListeners:
             if translated is None:
                 return
             request, origin = translated
-            for reply in await self._route(request):
-                await self.messenger.answer(origin, reply)
+            await self._deliver(origin, await self._route(request))
         except Exception:
-            log.exception("Slack request failed (origin %s)", origin)
-            if origin is not None:
-                await self._apologise(origin)
+            await self._failed(origin)
+
+    async def _deliver(self, origin: Origin, replies: list[Reply]) -> None:
+        for reply in replies:
+            await self.messenger.answer(origin, reply)
+
+    async def _failed(self, origin: Origin | None) -> None:
+        """Called from an `except` block: the trace is logged, the member apologised to."""
+        log.exception("Slack request failed (origin %s)", origin)
+        if origin is not None:
+            await self._apologise(origin)
 
     async def _route(self, request: Command | Action) -> list[Reply]:
         if not request.actor.is_bot:
@@ -131,3 +157,10 @@ class SlackListeners:
             await self.messenger.answer(replace(origin, trigger_id=None), ADAPTER_APOLOGY)
         except Exception:
             log.exception("could not apologise to Slack user %s either", origin.user_id)
+
+
+def _form_to_show_again(answering: "asyncio.Future[list[Reply]]") -> Reply | None:
+    """The answer that asks for a form, if the work has finished and gave one."""
+    if not answering.done() or answering.exception() is not None:
+        return None
+    return next((reply for reply in answering.result() if reply.form is not None), None)

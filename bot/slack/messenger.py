@@ -62,17 +62,24 @@ class SlackMessenger:
     async def answer(self, origin: Origin, reply: Reply) -> None:
         if reply.form is not None:
             if origin.trigger_id:
-                await self.open_form(origin.trigger_id, reply.form)
-                return
-            reply = _with_form_button(reply, reply.form, origin.command_text)
+                # The modal says what the reply said, unless the reply has buttons, which
+                # a form cannot carry: then they come with its text beside the modal, so
+                # that closing the form loses nothing (the REMI stage picker).
+                intro = "" if reply.buttons else reply.text
+                await self.open_form(origin.trigger_id, reply.form, intro)
+                if not reply.buttons:
+                    return
+                reply = replace(reply, form=None)
+            else:
+                reply = _with_form_button(reply, reply.form, origin.command_text)
         if reply.private or origin.ephemeral:
             await self._whisper(origin, reply)
         else:
             channel = origin.channel_id or await self._direct_channel(origin.user_id)
             await self._post(channel, reply, origin.thread_ts)
 
-    async def open_form(self, trigger_id: str, form: Form) -> None:
-        await self.client.views_open(trigger_id=trigger_id, view=translate.modal_view(form))
+    async def open_form(self, trigger_id: str, form: Form, intro: str = "") -> None:
+        await self.client.views_open(trigger_id=trigger_id, view=translate.modal_view(form, intro))
 
     async def publish_home(self, user_id: str, view: Block) -> None:
         await self.client.views_publish(user_id=user_id, view=view)

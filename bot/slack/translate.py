@@ -185,7 +185,9 @@ def view_submission(body: Payload) -> tuple[Action, Origin]:
     action_id = metadata.get("action_id")
     value = metadata.get("value")
     fields = _submitted_fields((view.get("state") or {}).get("values") or {})
-    origin = Origin(user_id=body["user"]["id"], trigger_id=body.get("trigger_id"))
+    # The submission's trigger_id is left out: Slack's desktop app ignores a modal opened
+    # with it (the listener answers a form with the ack instead, see listeners.py).
+    origin = Origin(user_id=body["user"]["id"])
     action = Action(
         _interaction_actor(body),
         action_id if isinstance(action_id, str) else "",
@@ -280,17 +282,24 @@ def home_view(replies: Sequence[Reply]) -> Block:
     return {"type": "home", "blocks": [block for r in replies for block in message_blocks(r)]}
 
 
-def modal_view(form: Form) -> Block:
-    """A form as a modal. Its action and value travel in the private metadata, which
-    Slack hands back unchanged with the submission."""
+def modal_view(form: Form, intro: str = "") -> Block:
+    """A form as a modal, with `intro` (what the reply asking for it said: how to fill it
+    in, or what to fix) above the inputs. Its action and value travel in the private
+    metadata, which Slack hands back unchanged with the submission."""
+    title = _modal_title(form.title)
+    blocks: list[Block] = []
+    if title != form.title:
+        blocks.append({"type": "header", "text": _plain(form.title, HEADER_CHARS)})
+    blocks += [_section(chunk) for chunk in _sections(intro)]
+    blocks += [_input_block(field) for field in form.fields]
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK_ID,
-        "title": _plain(form.title, MODAL_TITLE_CHARS),
+        "title": _plain(title, MODAL_TITLE_CHARS),
         "submit": _plain(form.submit_label, MODAL_TITLE_CHARS),
         "close": _plain("Cancel", MODAL_TITLE_CHARS),
         "private_metadata": json.dumps({"action_id": form.action_id, "value": form.value}),
-        "blocks": [_input_block(field) for field in form.fields],
+        "blocks": blocks,
     }
 
 
@@ -302,15 +311,19 @@ def form_button(form: Form, command_text: str) -> Button:
 
 def _input_block(field: FormField) -> Block:
     element: Block
-    options = [_option(choice) for choice in field.choices[:MAX_OPTIONS]]
+    # Slack refuses a menu whose initial choice is not among its options, so an initial
+    # choice beyond the first MAX_OPTIONS is left unselected rather than break the form.
+    shown = field.choices[:MAX_OPTIONS]
+    options = [_option(choice) for choice in shown]
     if field.choices and field.multiple:
         element = {"type": "multi_static_select", "options": options}
-        initial = [c.strip() for c in field.initial.split(",") if c.strip() in field.choices]
+        typed = (choice.strip() for choice in field.initial.split(","))
+        initial = [choice for choice in dict.fromkeys(typed) if choice in shown]
         if initial:
             element["initial_options"] = [_option(choice) for choice in initial]
     elif field.choices:
         element = {"type": "static_select", "options": options}
-        if field.initial in field.choices:
+        if field.initial in shown:
             element["initial_option"] = _option(field.initial)
     else:
         element = {
@@ -347,6 +360,15 @@ def _button(button: Button, index: int) -> Block:
     if button.style != ButtonStyle.DEFAULT:
         element["style"] = button.style.value
     return element
+
+
+def _modal_title(title: str) -> str:
+    """A modal's title holds 24 characters: a longer one ends at a whole word, and the
+    modal repeats it in full as its header."""
+    if len(title) <= MODAL_TITLE_CHARS:
+        return title
+    words = title[: MODAL_TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,:;-–")
+    return f"{words}…"
 
 
 def _without_title_line(text: str, title: str) -> str:

@@ -14,6 +14,9 @@ from storage import events
 from storage.events import Answer, Event, Refusal, RsvpOutcome, RsvpStatus
 
 MAX_LISTED = 10
+# Beside a member's own events, how many of the next events still taking answers to show.
+MAX_OPEN_SUGGESTED = 5
+ANSWERED = (RsvpStatus.GOING, RsvpStatus.WAITLIST, RsvpStatus.MAYBE)
 
 
 async def list_events(request: Request, services: Services) -> Reply:
@@ -37,6 +40,38 @@ async def list_events(request: Request, services: Services) -> Reply:
         ),
         title="Upcoming events",
         buttons=tuple(views.show_button(e) for e in upcoming),
+        private=True,
+    )
+
+
+def upcoming_for(services: Services, member_id: int) -> Reply:
+    """The member's own upcoming events (going, waiting or maybe), then the next few still
+    taking answers, each with the member's status: the Slack App Home's events section."""
+    now, tz = services.clock.now(), services.timezone
+    with services.db.session() as session:
+        answered = events.events_of_member(session, member_id, ANSWERED, now)
+        yours = [e for e in answered if e.cancelled_at is None][:MAX_LISTED]
+        taken = {e.id for e in yours}
+        nearest = events.upcoming_events(session, now, limit=len(taken) + MAX_LISTED)
+        suggested = [e for e in nearest if e.id not in taken and events.takes_answers(e, now)]
+        listed = [*yours, *suggested[:MAX_OPEN_SUGGESTED]]
+        counts = {e.id: events.counts(session, e.id) for e in listed}
+        mine = events.statuses_of(session, member_id, list(counts))
+    if not listed:
+        return Reply(
+            "No upcoming events yet: they are announced in the events channel.",
+            title="Upcoming events",
+            private=True,
+        )
+    lines = ["Times are London time."]
+    for heading, group in (("Yours:", yours), ("Open for answers:", listed[len(yours) :])):
+        if group:
+            lines.append(heading)
+            lines += [views.listing_line(e, counts[e.id], mine.get(e.id), tz) for e in group]
+    return Reply(
+        "\n".join(lines),
+        title="Upcoming events",
+        buttons=tuple(views.show_button(e) for e in listed),
         private=True,
     )
 

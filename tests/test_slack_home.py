@@ -1,0 +1,83 @@
+"""The App Home tab through Slack: what a member sees when they open it."""
+
+from datetime import UTC, datetime, timedelta
+
+from handlers.vocabulary import Platform
+from storage import events, members
+from storage.events import Answer
+from tests.events_support import stored_event
+from tests.slack_support import (
+    MockSlackApi,
+    SlackHarness,
+    buttons,
+    click_on_home,
+    payload,
+)
+
+
+async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_london_time(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    db = slack.app.services.db
+    now = slack.app.services.clock.now()
+    with db.session() as session:
+        amara = members.identify(session, Platform.SLACK, "U0AMARA", "Amara Okafor", now)
+    data_day = stored_event(db, title="Data day", capacity=1)
+    # After the clocks go forward: 09:00 UTC is 10:00 in London.
+    summer = stored_event(
+        db,
+        title="Summer leadership circle",
+        starts_at=datetime(2027, 6, 8, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 6, 8, 11, 0, tzinfo=UTC),
+    )
+    clinic = stored_event(db, title="Procurement clinic", venue=None, online_link="https://x.org")
+    stored_event(db, title="Deadline passed", rsvp_deadline=now - timedelta(hours=1))
+    called_off = stored_event(db, title="Called off")
+    with db.session() as session:
+        events.rsvp(session, data_day.id, amara.id, Answer.GOING, now)
+        events.rsvp(session, summer.id, amara.id, Answer.MAYBE, now)
+        events.rsvp(session, clinic.id, amara.id, Answer.NOT_GOING, now)
+        events.rsvp(session, called_off.id, amara.id, Answer.GOING, now)
+        events.cancel_event(session, called_off.id, now)
+
+    await slack.post(payload("app_home_opened", mock))
+    [published] = await mock.wait_for("views.publish")
+    blocks = published.body["view"]["blocks"]
+    start = next(
+        i for i, b in enumerate(blocks) if b.get("text", {}).get("text") == "Upcoming events"
+    )
+    section = blocks[start + 1]["text"]["text"]
+    assert section.splitlines() == [
+        "Times are London time.",
+        "Yours:",
+        "• 1. Data day: Tue 1 Dec 2026, 10:00–12:00, City Hall · 1 going · 0 on the waitlist · "
+        "0 seats left · you're going",
+        "• 2. Summer leadership circle: Tue 8 Jun 2027, 10:00–12:00, City Hall · 0 going · "
+        "0 on the waitlist · 2 seats left · you said maybe",
+        "Open for answers:",
+        "• 3. Procurement clinic: Tue 1 Dec 2026, 10:00–12:00, online · 0 going · "
+        "0 on the waitlist · 2 seats left · you can't go",
+    ]
+    opens = [b for b in buttons(blocks[start:]) if b["action_id"].startswith("events.show")]
+    assert [b["text"]["text"] for b in opens] == [
+        "Open 1. Data day",
+        "Open 2. Summer leadership circle",
+        "Open 3. Procurement clinic",
+    ]
+
+
+async def test_open_on_the_home_tab_shows_the_event_in_the_messages_tab(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    stored_event(slack.app.services.db, title="Data day")
+    await slack.post(payload("app_home_opened", mock))
+    [published] = await mock.wait_for("views.publish")
+    [show] = [
+        b for b in buttons(published.body["view"]["blocks"]) if b["action_id"].startswith("events")
+    ]
+    await slack.post(click_on_home(mock, show))
+    [posted] = await mock.wait_for("chat.postMessage")
+    assert posted.body["channel"] == "D0U0AMARA"
+    assert "You haven't answered yet." in posted.body["text"]
+    labels = [b["text"]["text"] for b in buttons(posted.body["blocks"])]
+    assert labels == ["Going", "Maybe", "Can't go"]
