@@ -87,7 +87,7 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, linking, lookup, privacy, remi, remi_stages, steering
+    from handlers import admin, kb, linking, lookup, privacy, remi, remi_stages, steering
     from handlers import help as help_command
 
     commands = [
@@ -98,11 +98,12 @@ def build_registry() -> Registry:
         *admin.COMMANDS,
         *steering.COMMANDS,
         *linking.COMMANDS,
+        *kb.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
-    actions = [*lookup.ACTIONS, *privacy.ACTIONS, *remi.ACTIONS, *steering.ACTIONS]
-    jobs = [*remi.JOBS, *steering.JOBS]
-    planners = [*remi.PLANNERS]
+    actions = [*lookup.ACTIONS, *privacy.ACTIONS, *remi.ACTIONS, *steering.ACTIONS, *kb.ACTIONS]
+    jobs = [*remi.JOBS, *steering.JOBS, *kb.JOBS]
+    planners = [*remi.PLANNERS, *kb.PLANNERS]
     return Registry(
         commands, actions, question=lookup.answer_question, jobs=jobs, planners=planners
     )

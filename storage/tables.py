@@ -2,6 +2,7 @@
 
 import storage.button_payloads
 import storage.due
+import storage.kb
 import storage.links
 import storage.models
 import storage.remi
