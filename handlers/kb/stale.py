@@ -223,7 +223,7 @@ def _review_list(
         if item.note:
             lines.append(f"  Needs change: {item.note}")
     if len(listed) > MAX_LISTED:
-        lines.append(f"…and {len(listed) - MAX_LISTED} more; `kb stale` lists them all.")
+        lines.append(f"…and {len(listed) - MAX_LISTED} more after these, soonest due first.")
     buttons = tuple(
         button
         for item in listed[:WITH_BUTTONS]
