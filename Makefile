@@ -33,3 +33,5 @@ format: install
 
 bench: install
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/intros.py
+	$(BIN)/python bench/rsvp.py

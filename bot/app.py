@@ -43,6 +43,7 @@ def build_app(
         timezone=settings.timezone,
         messengers=dict(messengers or {}),
         channels=settings.channels,
+        public_url=settings.larch_public_url,
     )
     with database.session() as session:
         members.seed_admins(session, settings.larch_admins, services.clock.now())

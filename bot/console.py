@@ -121,19 +121,21 @@ class Console:
         self.out.flush()
 
     async def _fill(self, form: Form, source: TextIO) -> None:
-        """Ask each field on its own line; an empty line leaves an optional field blank."""
+        """Ask each field on its own line; an empty line keeps the value shown in brackets
+        (a form filled in for editing), or leaves the field blank."""
         self.out.write(f"{form.title} (one line per answer)\n")
         fields: dict[str, str] = {}
         for field in form.fields:
             options = f" [{' / '.join(field.choices)}]" if field.choices else ""
             optional = "" if field.required else " (optional)"
-            self.out.write(f"{field.label}{options}{optional}: ")
+            current = f" [{field.initial}]" if field.initial else ""
+            self.out.write(f"{field.label}{options}{optional}{current}: ")
             self.out.flush()
             answer = await asyncio.to_thread(source.readline)
             if not answer:
                 self.out.write("\n(form abandoned)\n")
                 return
-            fields[field.name] = answer.rstrip("\n")
+            fields[field.name] = answer.rstrip("\n") or field.initial
             if self.echo:
                 self.out.write(fields[field.name] + "\n")
         replies = await self.app.router.handle_action(

@@ -5,6 +5,7 @@ behind a load balancer."""
 from aiohttp import web
 
 from bot.app import App
+from bot.calendar_feed import add_calendar_routes
 
 APP_KEY = web.AppKey("larch_app", App)
 
@@ -13,6 +14,7 @@ def build_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[APP_KEY] = app
     web_app.router.add_get("/healthz", healthz)
+    add_calendar_routes(web_app, app.services)
     return web_app
 
 

@@ -13,14 +13,22 @@ log = logging.getLogger(__name__)
 async def send_to_member(services: Services, member_id: int, reply: Reply) -> MessageRef | None:
     """DM a member where they were last seen among the connected platforms; None if the
     member has no account on any platform this process can reach."""
+    account = where_to_reach(services, member_id)
+    if account is None:
+        log.warning("member %s has no account on a connected platform", member_id)
+        return None
+    platform, user_id = account
+    return await services.messengers[platform].send_direct(user_id, reply)
+
+
+def where_to_reach(services: Services, member_id: int) -> tuple[Platform, str] | None:
+    """The member's account on the connected platform they used most recently."""
     with services.db.session() as session:
         accounts = members.reachable_accounts(session, member_id)
-    for platform, user_id in accounts:
-        messenger = services.messengers.get(platform)
-        if messenger is not None:
-            return await messenger.send_direct(user_id, reply)
-    log.warning("member %s has no account on a connected platform", member_id)
-    return None
+    return next(
+        ((platform, user_id) for platform, user_id in accounts if platform in services.messengers),
+        None,
+    )
 
 
 async def announce(services: Services, purpose: str, reply: Reply) -> list[MessageRef]:

@@ -87,23 +87,39 @@ class Registry:
 
 
 def build_registry() -> Registry:
-    from handlers import admin, kb, linking, lookup, privacy, remi, remi_stages, steering
+    from handlers import (
+        admin,
+        events,
+        intros,
+        kb,
+        linking,
+        lookup,
+        privacy,
+        remi,
+        remi_stages,
+        steering,
+    )
     from handlers import help as help_command
 
+    features = [events, intros, kb, remi, steering]
     commands = [
         *lookup.COMMANDS,
         *remi_stages.COMMANDS,
-        *remi.COMMANDS,
+        *(spec for feature in features for spec in feature.COMMANDS),
         *privacy.COMMANDS,
         *admin.COMMANDS,
-        *steering.COMMANDS,
         *linking.COMMANDS,
-        *kb.COMMANDS,
     ]
     commands.append(help_command.command_for(commands))
-    actions = [*lookup.ACTIONS, *privacy.ACTIONS, *remi.ACTIONS, *steering.ACTIONS, *kb.ACTIONS]
-    jobs = [*remi.JOBS, *steering.JOBS, *kb.JOBS]
-    planners = [*remi.PLANNERS, *kb.PLANNERS]
+    actions = [
+        *lookup.ACTIONS,
+        *privacy.ACTIONS,
+        *(spec for feature in features for spec in feature.ACTIONS),
+    ]
     return Registry(
-        commands, actions, question=lookup.answer_question, jobs=jobs, planners=planners
+        commands,
+        actions,
+        question=lookup.answer_question,
+        jobs=[spec for feature in features for spec in feature.JOBS],
+        planners=[plan for feature in features for plan in feature.PLANNERS],
     )

@@ -19,3 +19,6 @@ class Services:
     messengers: Mapping[Platform, Messenger] = field(default_factory=dict)
     # Channel ids per platform by purpose, e.g. {SLACK: {"events": "C0123"}}.
     channels: Mapping[Platform, Mapping[str, str]] = field(default_factory=dict)
+    # Where the HTTP server is reachable from outside (settings.larch_public_url), for links
+    # the bot hands out; None when no HTTP server runs.
+    public_url: str | None = None

@@ -10,7 +10,7 @@ from collections.abc import Sequence, Set
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from knowledge.entries import CONTENT_DIR, Entry, read_directory
+from knowledge.entries import CONTENT_DIR, Entry, entry_files, read_directory
 from knowledge.normalise import normalise
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -27,7 +27,7 @@ def read_and_check(directory: Path) -> tuple[list[Entry], list[str]]:
     """The entries in `directory` that parse, and every problem with the knowledge base."""
     entries, problems = read_directory(directory)
     # An entry that does not parse still exists: other entries may name it as related.
-    unparsed = {path.stem for path in directory.glob("*.md")} - {e.id for e in entries}
+    unparsed = {path.stem for path in entry_files(directory)} - {e.id for e in entries}
     return entries, problems + check_entries(entries, unparsed_ids=unparsed)
 
 
@@ -46,10 +46,14 @@ def url_problem(url: str) -> str | None:
     """Why `url` cannot be offered as a link, or None when it can."""
     if re.search(r"\s", url):
         return "contains a space"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "is not a well-formed link"
     if parts.scheme not in ("http", "https"):
         return "must start with http:// or https://"
-    if not parts.hostname or "." not in parts.hostname:
+    if not host or "." not in host:
         return "has no host"
     return None
 

@@ -101,13 +101,16 @@ def load_entries(directory: Path = CONTENT_DIR) -> list[Entry]:
     return entries
 
 
+def entry_files(directory: Path) -> list[Path]:
+    """The entry files in `directory`: every Markdown file but its README."""
+    return sorted(path for path in directory.glob("*.md") if path.name != "README.md")
+
+
 def read_directory(directory: Path) -> tuple[list[Entry], list[str]]:
     """The entries that parse, sorted by id, and the problems of those that do not."""
     entries: list[Entry] = []
     problems: list[str] = []
-    for path in sorted(directory.glob("*.md")):
-        if path.name == "README.md":
-            continue
+    for path in entry_files(directory):
         try:
             entries.append(parse_entry(path))
         except ContentError as error:

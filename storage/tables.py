@@ -2,6 +2,8 @@
 
 import storage.button_payloads
 import storage.due
+import storage.events
+import storage.intros
 import storage.kb
 import storage.links
 import storage.models

@@ -67,10 +67,12 @@ def dm_recipients(bot: Bot) -> list[str]:
 
 
 async def dispatch_at(bot: Bot, instant: datetime) -> list[Outcome]:
-    """Move the clock and run one dispatcher pass; forget what was sent before."""
+    """Move the clock and run one dispatcher pass; forget what was sent before. Only the
+    steering group's work is returned: other features plan their own rounds meanwhile."""
     bot.messenger.sent.clear()
     bot.clock.set(instant)
-    return await bot.app.dispatcher.run_once()
+    outcomes = await bot.app.dispatcher.run_once()
+    return [o for o in outcomes if o.key.startswith("steering:")]
 
 
 def button_for(reply: Reply, label: str) -> tuple[str, str]:

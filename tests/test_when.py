@@ -73,3 +73,9 @@ def test_a_cancelled_item_tells_calendars_to_remove_it() -> None:
     [event] = calendar.walk("VEVENT")
     assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
     assert event["SEQUENCE"] == 2
+
+
+def test_words_that_start_like_a_weekday_are_not_weekdays() -> None:
+    # "months" begins with "mon"; it once made "in 2 months 10:00" look like a Monday.
+    in_two_months = parse_when("in 2 months", SATURDAY_EVENING, LONDON)
+    assert in_two_months.date().isoformat() == "2027-01-21"

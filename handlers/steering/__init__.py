@@ -15,3 +15,5 @@ COMMANDS = [
 ]
 ACTIONS = [*poll.ACTIONS, *meetings.ACTIONS]
 JOBS = [*poll.JOBS, *meetings.JOBS, *agenda.JOBS, *actions.JOBS]
+# Meetings are set by the chair, not by a cadence, so nothing needs planning ahead.
+PLANNERS: list = []

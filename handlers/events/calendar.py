@@ -1,0 +1,87 @@
+"""`calendar`: a member's events in their own calendar app.
+
+With the HTTP server running (settings.larch_public_url set), the member gets a private
+feed URL to subscribe to; its token is long and random, so the URL cannot be guessed, and
+`calendar reset` replaces a link that was shared by mistake. Without the server there is no
+feed to subscribe to, so the member gets a calendar file of their events instead.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from handlers.events import views
+from handlers.ics import calendar_bytes
+from handlers.registry import CommandSpec, Request
+from handlers.services import Services
+from handlers.vocabulary import Attachment, Button, Reply
+from storage import events
+from storage.events import RsvpStatus
+
+FEED_PATH = "/calendar/{token}.ics"
+# Past events stay in the feed a while, so a calendar does not lose last week's entries.
+FEED_KEEPS_PAST = timedelta(days=90)
+IN_FEED = (RsvpStatus.GOING,)
+
+
+def feed_for_member(services: Services, member_id: int, stamp: datetime) -> bytes:
+    """The iCalendar file of a member's events: those they have a seat at, and those since
+    cancelled, so subscribed calendars drop them."""
+    with services.db.session() as session:
+        theirs = events.events_of_member(session, member_id, IN_FEED, stamp - FEED_KEEPS_PAST)
+    return calendar_bytes([views.calendar_item(e) for e in theirs], stamp, name="LARCH events")
+
+
+def feed_for_token(services: Services, token: str) -> bytes | None:
+    """What the feed URL serves; None for a token nobody holds."""
+    with services.db.session() as session:
+        member_id = events.member_for_feed(session, token)
+    if member_id is None:
+        return None
+    return feed_for_member(services, member_id, services.clock.now())
+
+
+async def calendar(request: Request, services: Services) -> Reply:
+    now = services.clock.now()
+    if services.public_url is None:
+        return Reply(
+            "A calendar feed you can subscribe to needs the bot's web server, which isn't "
+            "running here. Meanwhile, the attached file holds the events you're going to: "
+            "open it to add them to Outlook or Google Calendar.",
+            attachments=(
+                Attachment(
+                    "larch-events.ics",
+                    feed_for_member(services, request.member.id, now),
+                    "text/calendar",
+                ),
+            ),
+            private=True,
+        )
+    renew = request.args.strip().lower() == "reset"
+    with services.db.session() as session:
+        store = events.replace_feed_token if renew else events.feed_token
+        token = store(session, request.member.id, secrets.token_urlsafe(32), now)
+    url = services.public_url.rstrip("/") + FEED_PATH.format(token=token)
+    opening = (
+        "Here is your new private calendar link; the old one no longer works."
+        if renew
+        else ("Here is your private calendar link.")
+    )
+    return Reply(
+        f"{opening} Add it in Outlook or Google Calendar (“add calendar from URL”) and the "
+        f"events you're going to appear and stay up to date:\n{url}\n"
+        "Keep it to yourself: anyone with the link sees your events. `calendar reset` makes a "
+        "new one.",
+        link=Button("Subscribe", url=url),
+        private=True,
+    )
+
+
+COMMANDS = [
+    CommandSpec(
+        name="calendar",
+        summary="Your events in Outlook or Google Calendar (a private feed link)",
+        usage="calendar [reset]",
+        handler=calendar,
+        examples=("calendar", "calendar reset"),
+    ),
+]

@@ -1,0 +1,165 @@
+"""Members and events: `events` lists what is coming up, `event <id>` opens one with the
+member's own answer, and one click on Going / Maybe / Can't go answers (or changes the
+answer). A full event puts "Going" on the waitlist; a seat given back goes to the head of
+the waitlist, who is told by DM. Every change updates the announcement's live count."""
+
+from handlers.events import arguments, views
+from handlers.events.broadcast import current_announcement, tell, update_announcements
+from handlers.events.reminders import schedule_member, unschedule_member
+from handlers.registry import ActionSpec, CommandSpec, Request
+from handlers.services import Services
+from handlers.vocabulary import MessageRef, Reply
+from handlers.when import format_when
+from storage import events
+from storage.events import Answer, Event, Refusal, RsvpOutcome, RsvpStatus
+
+MAX_LISTED = 10
+
+
+async def list_events(request: Request, services: Services) -> Reply:
+    """`events`, or `events remi` for one audience tag."""
+    audience = request.args.strip().lower() or None
+    now = services.clock.now()
+    with services.db.session() as session:
+        upcoming = events.upcoming_events(session, now, audience, limit=MAX_LISTED)
+        ids = [e.id for e in upcoming]
+        mine = events.statuses_of(session, request.member.id, ids)
+        lines = [
+            views.listing_line(e, events.counts(session, e.id), mine.get(e.id), services.timezone)
+            for e in upcoming
+        ]
+    if not upcoming:
+        tagged = f" tagged “{request.args.strip()[:40]}”" if audience else ""
+        return Reply(f"There are no upcoming events{tagged} yet.", private=True)
+    return Reply(
+        "\n".join(
+            ["Coming up:", *lines, "", "Type `event <number>` or press a button to open one."]
+        ),
+        title="Upcoming events",
+        buttons=tuple(views.show_button(e) for e in upcoming),
+        private=True,
+    )
+
+
+async def show_event(request: Request, services: Services) -> Reply:
+    """`event 3`, or the Open button from `events`."""
+    found = arguments.find_event(services, request.args, "event <number>")
+    if isinstance(found, Reply):
+        return found
+    with services.db.session() as session:
+        counts = events.counts(session, found.id)
+        mine = events.rsvp_of(session, found.id, request.member.id)
+    return views.event_card(found, counts, mine, services.timezone, services.clock.now())
+
+
+async def going(request: Request, services: Services) -> Reply:
+    return await _answer(request, services, Answer.GOING)
+
+
+async def maybe(request: Request, services: Services) -> Reply:
+    return await _answer(request, services, Answer.MAYBE)
+
+
+async def cant_go(request: Request, services: Services) -> Reply:
+    return await _answer(request, services, Answer.NOT_GOING)
+
+
+async def _answer(request: Request, services: Services, answer: Answer) -> Reply:
+    event_id = arguments.event_id(request.args)
+    if event_id is None:
+        return arguments.not_an_event(request.args)
+    now = services.clock.now()
+    announcement: tuple[Reply, list[MessageRef]] | None = None
+    with services.db.session() as session:
+        outcome = events.rsvp(session, event_id, request.member.id, answer, now)
+        event = outcome.event
+        if outcome.changed and event is not None:
+            if outcome.status == RsvpStatus.GOING:
+                schedule_member(session, event, request.member.id, services)
+            elif outcome.previous == RsvpStatus.GOING:
+                unschedule_member(session, event_id, request.member.id, now)
+            for member_id in outcome.promoted:
+                schedule_member(session, event, member_id, services)
+            announcement = current_announcement(session, event_id, services)
+    if outcome.refusal is not None or event is None:
+        return _refusal(outcome, request.args, services)
+    if outcome.promoted:
+        await tell(services, outcome.promoted, _promotion(event, services))
+    if announcement is not None:
+        await update_announcements(services, *announcement)
+    return _confirmation(outcome, event, services)
+
+
+def _confirmation(outcome: RsvpOutcome, event: Event, services: Services) -> Reply:
+    if outcome.status == RsvpStatus.GOING:
+        opening = (
+            f"You're already going to {event.title}."
+            if not outcome.changed
+            else f"You're going to {event.title}. See you there!"
+        )
+        return views.seat_reply(event, opening, services.timezone, services.clock.now())
+    if outcome.status == RsvpStatus.WAITLIST:
+        return Reply(
+            f"{event.title} is full, so you're number {outcome.position} on the waitlist. "
+            "If a seat comes free I'll give it to the first in line and message you.",
+            private=True,
+        )
+    if outcome.status == RsvpStatus.MAYBE:
+        return Reply(
+            f"Noted: maybe for {event.title}. Maybe doesn't hold a seat; press Going when "
+            "you know.",
+            private=True,
+        )
+    gave_back = " Your seat goes to the next person waiting." if outcome.promoted else ""
+    return Reply(f"Noted: you can't go to {event.title}.{gave_back}", private=True)
+
+
+def _promotion(event: Event, services: Services) -> Reply:
+    return views.seat_reply(
+        event,
+        f"Good news: a seat came free at {event.title} and it's yours. You're going.",
+        services.timezone,
+        services.clock.now(),
+    )
+
+
+def _refusal(outcome: RsvpOutcome, typed: str, services: Services) -> Reply:
+    event = outcome.event
+    if event is None:
+        return arguments.not_an_event(typed)
+    if outcome.refusal == Refusal.CANCELLED:
+        text = f"{event.title} has been cancelled, so it isn't taking RSVPs."
+    elif outcome.refusal == Refusal.STARTED:
+        text = f"{event.title} has already started, so RSVPs are closed."
+    else:
+        closed = format_when(event.rsvp_deadline or event.starts_at, services.timezone)
+        text = (
+            f"RSVPs for {event.title} closed on {closed}. If you can no longer come, "
+            "Can't go still works."
+        )
+    return Reply(text, private=True)
+
+
+COMMANDS = [
+    CommandSpec(
+        name="events",
+        summary="Upcoming events, with your answer to each",
+        usage="events [audience tag]",
+        handler=list_events,
+        examples=("events", "events remi"),
+    ),
+    CommandSpec(
+        name="event",
+        summary="One event, with your RSVP and buttons to answer",
+        usage="event <number>",
+        handler=show_event,
+        examples=("event 3",),
+    ),
+]
+
+ACTIONS = [
+    ActionSpec(views.GOING_ACTION, going),
+    ActionSpec(views.MAYBE_ACTION, maybe),
+    ActionSpec(views.CANT_GO_ACTION, cant_go),
+    ActionSpec(views.SHOW_ACTION, show_event),
+]
