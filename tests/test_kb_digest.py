@@ -10,6 +10,8 @@ from handlers.kb import digest
 from handlers.vocabulary import Platform, Reply, Role
 from scheduler.dispatcher import Dispatcher
 from tests.conftest import Bot, RecordingMessenger
+from tests.events_support import create_event
+from tests.intros_support import FIRST_ROUND, join, run_until
 from tests.kb_world import ADMIN, CURATOR, curators, knowledge, posts_to, suggested  # noqa: F401
 from tests.remi_world import check_in, register
 
@@ -198,3 +200,48 @@ async def test_no_remi_line_before_any_organisation_takes_part(
 ) -> None:
     [preview] = await bot.say("digest preview", as_=ADMIN)
     assert "REMI" not in preview.text
+
+
+async def test_events_with_seats_left_in_the_next_four_weeks_are_listed(
+    bot: Bot, discord: RecordingMessenger
+) -> None:
+    full = await create_event(bot, title="Data masterclass", capacity="1")
+    await bot.click("events.going", str(full), as_="bola")
+    small = await create_event(bot, title="REMI drop-in workshop", capacity="3")
+    await bot.click("events.going", str(small), as_="bola")
+    open_to_all = await create_event(
+        bot, title="Hearing community voices", start="Wed 2 Dec 2026 14:00", end="15:00"
+    )
+    await create_event(bot, title="Annual conference", start="Thu 7 Jan 2027 09:30", end="17:00")
+
+    [posted] = await digests_at(bot, MONDAY)
+
+    assert (
+        "Coming up, with seats left:\n"
+        f"• Tue 1 Dec 2026, 10:30: REMI drop-in workshop (event {small}), 2 seats left\n"
+        f"• Wed 2 Dec 2026, 14:00: Hearing community voices (event {open_to_all}), all welcome\n"
+        "RSVP with `event <number>`."
+    ) in posted.text
+    assert "Data masterclass" not in posted.text and "Annual conference" not in posted.text
+
+
+async def test_introductions_made_this_week_are_a_count(
+    bot: Bot, discord: RecordingMessenger
+) -> None:
+    for name, organisation in [
+        ("amara", "Whittington"),
+        ("bola", "Camden Council"),
+        ("chi", "Barts Health"),
+        ("dee", "Healthwatch Hackney"),
+    ]:
+        await join(bot, name, organisation)
+    await run_until(bot, FIRST_ROUND)
+
+    [posted] = await digests_at(bot, MONDAY + timedelta(days=7))
+
+    assert "Peer introductions this week: 2 made. Join the next round with `intros join`." in (
+        posted.text
+    )
+    assert "Amara" not in posted.text
+    [later] = await digests_at(bot, MONDAY + timedelta(days=14))
+    assert "Peer introductions" not in later.text

@@ -1,10 +1,10 @@
-"""The weekly digest, posted to the announcements channel on every platform: what was added
-to the knowledge base this week, a term of the week, and how many organisations have
-checked in for REMI this quarter (a network count only, hidden below five).
+"""The weekly digest, posted to the announcements channel on every platform: events coming
+up that still have seats, what was added to the knowledge base this week, a term of the
+week, and the network's figures: introductions made this week, and how many organisations
+have checked in for REMI this quarter (counts only; REMI's below five are hidden).
 
 The digest is a list of sections, each a function that returns its lines or nothing, so a
-feature adds its part by adding a section: upcoming events with seats left, and the peer
-introductions made, belong here once those features are in the bot.
+feature adds its part to the digest by adding a section.
 
 An admin sets the day and time (`digest schedule monday 09:00`; by default Monday 09:00
 London time) and can read it first (`digest preview`). Each week's digest is one due row
@@ -26,9 +26,11 @@ from handlers.remi.privacy import say
 from handlers.remi.report import network_picture
 from handlers.services import Services
 from handlers.vocabulary import Reply, Role
+from handlers.when import format_when
 from scheduler.dispatcher import JobSpec
-from storage import due, kb, remi
+from storage import due, events, intros, kb, remi
 from storage.due import DueJob
+from storage.events import Event
 
 DIGEST_KIND = "kb.digest"
 CHANNEL = "announcements"
@@ -36,6 +38,10 @@ KEY_PREFIX = "kb:digest:"
 DEFAULT_WEEKDAY, DEFAULT_AT = 0, time(9, 0)
 # A digest whose time passed while the bot was down still goes out, if this recently.
 LATE_ENOUGH = timedelta(hours=12)
+EVENTS_AHEAD = timedelta(days=28)
+MAX_EVENTS = 5
+# More introduction rounds than this in one week would be a cadence nobody sets.
+MAX_ROUNDS_IN_A_WEEK = 7
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SCHEDULE = re.compile(r"^(?P<day>[a-z]+)\s+(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})$")
 
@@ -50,6 +56,32 @@ class DigestWeek:
 
 
 Section = Callable[[Session, DigestWeek, Services], list[str]]
+
+
+def events_with_seats(session: Session, week: DigestWeek, services: Services) -> list[str]:
+    """Events in the next four weeks that a member can still RSVP to and get a seat at."""
+    lines = []
+    for event in events.upcoming_events(session, week.end, limit=50):
+        if event.starts_at > week.end + EVENTS_AHEAD or len(lines) == MAX_EVENTS:
+            break
+        if event.starts_at <= week.end or (
+            event.rsvp_deadline is not None and event.rsvp_deadline <= week.end
+        ):
+            continue
+        seats = _seats_left(event, events.counts(session, event.id).going)
+        if seats:
+            when = format_when(event.starts_at, services.timezone)
+            lines.append(f"• {when}: {event.title} (event {event.id}), {seats}")
+    if not lines:
+        return []
+    return ["Coming up, with seats left:", *lines, "RSVP with `event <number>`."]
+
+
+def _seats_left(event: Event, going: int) -> str | None:
+    if event.capacity is None:
+        return "all welcome"
+    left = event.capacity - going
+    return None if left <= 0 else f"{left} seat{'' if left == 1 else 's'} left"
 
 
 def resources_added(session: Session, week: DigestWeek, services: Services) -> list[str]:
@@ -73,6 +105,18 @@ def term_of_the_week(session: Session, week: DigestWeek, services: Services) -> 
     return [f"Term of the week: {term.title}. {term.summary}", f"More: `define {term.title}`"]
 
 
+def introductions_made(session: Session, week: DigestWeek, services: Services) -> list[str]:
+    """How many peer introductions this week's rounds made: a count, never who met whom."""
+    made = sum(
+        len(groups)
+        for round_row, groups in intros.rounds_with_groups(session, MAX_ROUNDS_IN_A_WEEK)
+        if week.start <= round_row.scheduled_for < week.end
+    )
+    if not made:
+        return []
+    return [f"Peer introductions this week: {made} made. Join the next round with `intros join`."]
+
+
 def remi_checkins(session: Session, week: DigestWeek, services: Services) -> list[str]:
     """How many organisations have checked in this quarter, never which; counts from fewer
     than five organisations are hidden, as in the REMI report."""
@@ -86,7 +130,13 @@ def remi_checkins(session: Session, week: DigestWeek, services: Services) -> lis
     ]
 
 
-SECTIONS: Sequence[Section] = (resources_added, term_of_the_week, remi_checkins)
+SECTIONS: Sequence[Section] = (
+    events_with_seats,
+    resources_added,
+    term_of_the_week,
+    introductions_made,
+    remi_checkins,
+)
 
 
 def compose(services: Services, now: datetime) -> Reply:
