@@ -21,10 +21,13 @@ DISCORD_ANNOUNCEMENTS = "555"
 
 @pytest.fixture
 def discord(bot: Bot) -> RecordingMessenger:
-    """A second platform, and an announcements channel on it."""
+    """A second platform, and an announcements channel on both."""
     messenger = RecordingMessenger(Platform.DISCORD)
     bot.app.services.messengers = {**bot.app.services.messengers, Platform.DISCORD: messenger}
-    bot.app.services.channels = {Platform.DISCORD: {"announcements": DISCORD_ANNOUNCEMENTS}}
+    bot.app.services.channels = {
+        Platform.CONSOLE: {"announcements": "announcements"},
+        Platform.DISCORD: {"announcements": DISCORD_ANNOUNCEMENTS},
+    }
     bot.grant(ADMIN, Role.ADMIN)
     return messenger
 
@@ -59,6 +62,20 @@ async def test_it_goes_out_once_a_week_however_often_the_scheduler_runs(
     assert await digests_at(bot, MONDAY + timedelta(days=6, hours=23)) == []
     assert len(await digests_at(bot, MONDAY + timedelta(days=7))) == 1
     assert len(discord.sent) == 2
+
+
+async def test_a_platform_that_fails_is_retried_alone(
+    bot: Bot, discord: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def down(channel_id: str, reply: Reply) -> None:
+        raise ConnectionError("Discord is down")
+
+    monkeypatch.setattr(discord, "post_to_channel", down)
+    assert len(await digests_at(bot, MONDAY)) == 1
+    monkeypatch.undo()
+
+    assert await digests_at(bot, MONDAY + timedelta(minutes=2)) == []
+    assert [s.to for s in discord.sent] == [DISCORD_ANNOUNCEMENTS]
 
 
 async def test_in_summer_it_is_still_9_in_london(bot: Bot, discord: RecordingMessenger) -> None:

@@ -227,3 +227,24 @@ async def test_a_forgotten_submitter_leaves_a_waiting_suggestion_without_a_name(
     [entry_row] = approved(bot)
     entry = bot.app.services.knowledge.get(entry_row.id)
     assert entry is not None and entry.body.startswith("Suggested by a member on 23 November")
+
+
+async def test_a_platform_that_fails_does_not_undo_or_hide_a_stored_decision(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def down(*args: object) -> None:
+        raise ConnectionError("the platform is down")
+
+    curators(bot)
+    monkeypatch.setattr(bot.messenger, "post_to_channel", down)
+    monkeypatch.setattr(bot.messenger, "send_direct", down)
+
+    submission_id = await suggested(bot)
+    [queue] = await bot.say("kb queue", as_=CURATOR)
+    [done] = await bot.click("kb.approve", str(submission_id), as_=CURATOR)
+
+    assert f"#{submission_id} “{NEW_TITLE}”" in queue.text
+    assert done.text.startswith("Approved by Cara")
+    assert len(approved(bot)) == 1
+    assert f"could not post suggestion {submission_id} to the curators" in caplog.text
+    assert "could not tell member" in caplog.text

@@ -7,8 +7,10 @@ The digest is a list of sections, each a function that returns its lines or noth
 feature adds its part to the digest by adding a section.
 
 An admin sets the day and time (`digest schedule monday 09:00`; by default Monday 09:00
-London time) and can read it first (`digest preview`). Each week's digest is one due row
-keyed by its ISO week, so however often the scheduler plans or fires, it goes out once.
+London time) and can read it first (`digest preview`). Each week's digest is a due row per
+platform keyed by its ISO week (`kb:digest:2026-W48:discord`), so however often the
+scheduler plans or fires it goes out once a week, and a platform that fails is retried
+without the others posting twice.
 """
 
 import re
@@ -19,13 +21,13 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from handlers.kb.weeks import at_local, monday_of, week_key
-from handlers.notify import announce
+from handlers.notify import channel_for
 from handlers.registry import CommandSpec, Request
 from handlers.remi.periods import current_period
 from handlers.remi.privacy import say
 from handlers.remi.report import network_picture
 from handlers.services import Services
-from handlers.vocabulary import Reply, Role
+from handlers.vocabulary import Platform, Reply, Role
 from handlers.when import format_when
 from scheduler.dispatcher import JobSpec
 from storage import due, events, intros, kb, remi
@@ -150,8 +152,15 @@ def compose(services: Services, now: datetime) -> Reply:
 
 
 async def send_digest(job: DueJob, services: Services) -> str | None:
-    refs = await announce(services, CHANNEL, compose(services, services.clock.now()))
-    return f"weekly digest to {len(refs)} channel(s)"
+    """One platform's digest: each platform has its own row, so a platform that fails is
+    tried again without the others getting the digest twice."""
+    platform = Platform(job.payload["platform"])
+    messenger = services.messengers.get(platform)
+    channel = channel_for(services, platform, CHANNEL)
+    if messenger is None or channel is None:
+        return None
+    await messenger.post_to_channel(channel, compose(services, services.clock.now()))
+    return f"weekly digest to the {CHANNEL} channel on {platform.value}"
 
 
 # --- when it goes ---------------------------------------------------------------------------
@@ -164,21 +173,15 @@ def _schedule(session: Session) -> tuple[int, time]:
     return row.weekday, time(row.hour, row.minute)
 
 
-def next_digest(session: Session, now: datetime, services: Services) -> tuple[str, datetime]:
-    """This week's digest (key and time), or next week's once this week's is well past."""
+def next_digest(session: Session, now: datetime, services: Services) -> tuple[date, datetime]:
+    """This week's digest (its week's Monday, and when it goes), or next week's once this
+    week's is well past."""
     monday = monday_of(now, services.timezone)
     when = _in_week(session, monday, services)
     if now > when + LATE_ENOUGH:
         monday += timedelta(days=7)
         when = _in_week(session, monday, services)
-    return KEY_PREFIX + week_key(monday), when
-
-
-def has_channel(services: Services) -> bool:
-    """Whether a connected platform has an announcements channel set. The console takes
-    any purpose as its channel, so it alone does not count: with nowhere real to post, no
-    digest is planned (`digest preview` still shows it)."""
-    return any(CHANNEL in services.channels.get(platform, {}) for platform in services.messengers)
+    return monday, when
 
 
 def _in_week(session: Session, monday: date, services: Services) -> datetime:
@@ -186,13 +189,30 @@ def _in_week(session: Session, monday: date, services: Services) -> datetime:
     return at_local(monday + timedelta(days=weekday), at, services.timezone)
 
 
+def _key(monday: date, platform: Platform) -> str:
+    return f"{KEY_PREFIX}{week_key(monday)}:{platform.value}"
+
+
+def platforms_with_channel(services: Services) -> list[Platform]:
+    """Connected platforms with an announcements channel set. The console takes any
+    purpose as its channel, so it counts only when set too: with nowhere real to post, no
+    digest is planned (`digest preview` still shows it)."""
+    return [p for p in services.messengers if CHANNEL in services.channels.get(p, {})]
+
+
+def _plan(session: Session, now: datetime, services: Services, *, again: bool) -> None:
+    """Make this week's (or next week's) digest due on each platform. `again`: also bring
+    back rows cancelled by a change of schedule; a digest already sent stays sent."""
+    monday, when = next_digest(session, now, services)
+    for platform in platforms_with_channel(services):
+        key = _key(monday, platform)
+        if again or due.find(session, key) is None:
+            due.schedule(session, key, DIGEST_KIND, when, {"platform": platform.value})
+
+
 async def plan_digest(services: Services, now: datetime) -> None:
-    if not has_channel(services):
-        return
     with services.db.session() as session:
-        key, when = next_digest(session, now, services)
-        if due.find(session, key) is None:
-            due.schedule(session, key, DIGEST_KIND, when)
+        _plan(session, now, services, again=False)
 
 
 async def set_schedule(request: Request, services: Services) -> Reply:
@@ -219,9 +239,7 @@ async def set_schedule(request: Request, services: Services) -> Reply:
         # The digest not yet sent moves to the new time; one already sent this week stays
         # sent, so the week never gets two.
         due.cancel(session, KEY_PREFIX, now)
-        if has_channel(services):
-            key, when = next_digest(session, now, services)
-            due.schedule(session, key, DIGEST_KIND, when)
+        _plan(session, now, services, again=True)
         status = _status(session, now, services)
     return Reply(f"Done. {status}", private=True)
 
@@ -241,15 +259,14 @@ async def preview(request: Request, services: Services) -> Reply:
 def _status(session: Session, now: datetime, services: Services) -> str:
     """When the digest goes out, and when next, in a sentence or two."""
     weekday, at = _schedule(session)
-    key, when = next_digest(session, now, services)
-    row = due.find(session, key)
-    if row is not None and row.sent_at is not None:
-        when = _in_week(session, monday_of(when, services.timezone) + timedelta(days=7), services)
+    monday, when = next_digest(session, now, services)
+    if any(row.sent_at for row in due.keys_starting(session, KEY_PREFIX + week_key(monday))):
+        when = _in_week(session, monday + timedelta(days=7), services)
     status = (
         f"The weekly digest goes to the {CHANNEL} channel on {DAYS[weekday].title()}s at "
         f"{at:%H:%M} (London time); the next on {_when(when, services)}."
     )
-    if not has_channel(services):
+    if not platforms_with_channel(services):
         status += (
             f" No {CHANNEL} channel is set yet (`DISCORD_CHANNELS={CHANNEL}:<id>`), so none "
             "goes out until one is."

@@ -10,8 +10,10 @@ still waiting, so a second click, by the same curator or another at the same mom
 told who decided first and changes nothing.
 """
 
+import logging
 import re
 import unicodedata
+from collections.abc import Awaitable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -45,6 +47,8 @@ MAX_ID_CHARS = 60
 # Submissions shown with their own buttons in `kb queue`; the rest are listed.
 QUEUE_WITH_BUTTONS = 3
 
+log = logging.getLogger(__name__)
+
 NO_SUCH = Reply(
     "I can't find that suggestion, so nothing changed. `kb queue` lists those waiting.",
     private=True,
@@ -53,23 +57,26 @@ NO_SUCH = Reply(
 
 async def post_suggestion(services: Services, submission: Submission, suggested_by: str) -> None:
     """A new suggestion, posted in the curators' channel on every platform."""
-    await announce(
-        services,
-        "curators",
-        Reply(
-            "\n".join(
-                [
-                    f"{suggested_by} suggests {_a(submission.kind)} for the knowledge base: "
-                    f"“{submission.title}” (suggestion #{submission.id}).",
-                    *_described(submission),
-                    "Approve adds it now; Edit lets you correct it first; Reject asks for a "
-                    "reason, which I pass on kindly.",
-                ]
-            ),
-            title=f"Suggestion #{submission.id}: {submission.title}",
-            link=Button("Open the link", url=submission.url),
-            buttons=_decision_buttons(submission),
+    await _after_the_fact(
+        announce(services, "curators", _suggestion_post(submission, suggested_by)),
+        f"post suggestion {submission.id} to the curators",
+    )
+
+
+def _suggestion_post(submission: Submission, suggested_by: str) -> Reply:
+    return Reply(
+        "\n".join(
+            [
+                f"{suggested_by} suggests {_a(submission.kind)} for the knowledge base: "
+                f"“{submission.title}” (suggestion #{submission.id}).",
+                *_described(submission),
+                "Approve adds it now; Edit lets you correct it first; Reject asks for a "
+                "reason, which I pass on kindly.",
+            ]
         ),
+        title=f"Suggestion #{submission.id}: {submission.title}",
+        link=Button("Open the link", url=submission.url),
+        buttons=_decision_buttons(submission),
     )
 
 
@@ -158,14 +165,17 @@ async def reject_with_reason(request: Request, services: Services) -> Reply:
             return _not_waiting(session, submission, services.timezone)
         name = member_name(session, submission.submitted_by)
     if submission.submitted_by is not None:
-        await send_to_member(
-            services,
-            submission.submitted_by,
-            Reply(
-                f"Thank you for suggesting “{submission.title}” for the LARCH knowledge base. "
-                f"The curators have decided not to add it this time. Their reason: {reason}\n"
-                "Please keep the suggestions coming: every one is read."
+        await _after_the_fact(
+            send_to_member(
+                services,
+                submission.submitted_by,
+                Reply(
+                    f"Thank you for suggesting “{submission.title}” for the LARCH knowledge "
+                    "base. The curators have decided not to add it this time. Their reason: "
+                    f"{reason}\nPlease keep the suggestions coming: every one is read."
+                ),
             ),
+            f"tell member {submission.submitted_by} why suggestion {submission.id} was not added",
         )
     return Reply(
         f"Not added: “{submission.title}” (suggestion #{submission.id}), by "
@@ -253,15 +263,18 @@ async def _approve(
     entry = as_entry(row, services.timezone, suggested_by)
     services.knowledge.add(entry)
     if submission.submitted_by is not None:
-        await send_to_member(
-            services,
-            submission.submitted_by,
-            Reply(
-                f"Good news: “{entry.title}”, which you suggested, is now in the LARCH "
-                "knowledge base, and members will find it when they ask. Thank you!",
-                title=entry.title,
-                link=Button("Read more", url=entry.url) if entry.url else None,
+        await _after_the_fact(
+            send_to_member(
+                services,
+                submission.submitted_by,
+                Reply(
+                    f"Good news: “{entry.title}”, which you suggested, is now in the LARCH "
+                    "knowledge base, and members will find it when they ask. Thank you!",
+                    title=entry.title,
+                    link=Button("Read more", url=entry.url) if entry.url else None,
+                ),
             ),
+            f"tell member {submission.submitted_by} that {entry.id} was approved",
         )
     return Reply(
         f"Approved by {request.member.display_name}: “{entry.title}” is in the knowledge base "
@@ -359,6 +372,15 @@ def _not_waiting(session: Session, submission: Submission | None, tz: ZoneInfo) 
         f"“{submission.title}” was already {decided} by {who}{when}, so nothing changed.",
         private=True,
     )
+
+
+async def _after_the_fact(step: Awaitable[object], what: str) -> None:
+    """Telling people about a decision already stored: a platform that fails is logged, and
+    the member or curator is not told that the stored decision failed."""
+    try:
+        await step
+    except Exception:
+        log.exception("could not %s", what)
 
 
 def _a(kind: str) -> str:
