@@ -2,47 +2,31 @@
 local fake Discord: `/suggest` opens a modal, the suggestion is posted in the curators'
 channel with buttons, a curator approves it, a member without the role cannot."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from bot.app import App, build_app
-from bot.config import Settings
+from bot.app import App
 from bot.discord.client import LarchClient
-from handlers.clock import ManualClock
 from handlers.vocabulary import Platform, Role
-from knowledge.search import SearchIndex
 from storage import kb, members
-from tests.fake_discord import EPHEMERAL, GUILD_ID, TOKEN, FakeDiscord, user
+from tests.fake_discord import EPHEMERAL, FakeDiscord, user
 from tests.kb_world import NEW_LINK, NEW_TITLE, NEW_WHY, knowledge  # noqa: F401
-from tests.test_discord_adapter import _ask, _buttons, bot, fake, running  # noqa: F401
+from tests.test_discord_adapter import _ask, _buttons, app, bot, fake, running  # noqa: F401
 
 AMARA, KWAME, MALLORY = user(101, "Amara"), user(102, "Kwame"), user(103, "Mallory")
 CURATORS_CHANNEL_ID = 8050
 
 
 @pytest.fixture
-def app(
-    sqlite_url: str,
-    clock: ManualClock,
-    knowledge: SearchIndex,  # noqa: F811
-    fake: FakeDiscord,  # noqa: F811
-) -> Iterator[App]:
-    settings = Settings(
-        database_url=sqlite_url,
-        discord_token=TOKEN,
-        discord_guild_id=GUILD_ID,
-        discord_api_base=fake.api_base,
-        discord_channels={"curators": str(CURATORS_CHANNEL_ID)},
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    app = build_app(settings, clock=clock, knowledge=knowledge)
+def curating(app: App) -> App:  # noqa: F811
+    """The adapter tests' app, with a curators' channel and Kwame a curator."""
+    app.services.channels = {Platform.DISCORD: {"curators": str(CURATORS_CHANNEL_ID)}}
+    now = app.services.clock.now()
     with app.services.db.session() as session:
-        kwame = members.identify(session, Platform.DISCORD, KWAME["id"], "Kwame", clock.now())
-        members.grant_role(session, kwame.id, Role.CURATOR, clock.now())
-    yield app
-    app.services.db.dispose()
+        kwame = members.identify(session, Platform.DISCORD, KWAME["id"], "Kwame", now)
+        members.grant_role(session, kwame.id, Role.CURATOR, now)
+    return app
 
 
 async def _suggest(server: FakeDiscord) -> dict[str, Any]:
@@ -80,7 +64,7 @@ async def _suggest(server: FakeDiscord) -> dict[str, Any]:
 async def test_a_suggestion_is_sent_on_discord_and_approved_by_a_curator(
     fake: FakeDiscord,  # noqa: F811
     bot: LarchClient,  # noqa: F811
-    app: App,
+    curating: App,
 ) -> None:
     post = await _suggest(fake)
     assert post["embeds"][0]["title"].endswith(NEW_TITLE)
@@ -91,7 +75,7 @@ async def test_a_suggestion_is_sent_on_discord_and_approved_by_a_curator(
     refused = await _ask(fake, fake.click(approve["custom_id"], MALLORY, post))
     assert refused["data"]["flags"] & EPHEMERAL
     assert "needs the curator role" in refused["data"]["embeds"][0]["description"]
-    assert approved_rows(app) == []
+    assert approved_rows(curating) == []
 
     done = await _ask(fake, fake.click(approve["custom_id"], KWAME, post))
 
@@ -106,13 +90,13 @@ async def test_a_suggestion_is_sent_on_discord_and_approved_by_a_curator(
     assert NEW_TITLE in str(answer["data"]["embeds"][0])
     again = await _ask(fake, fake.click(approve["custom_id"], KWAME, post))
     assert "was already approved by Kwame" in again["data"]["embeds"][0]["description"]
-    assert len(approved_rows(app)) == 1
+    assert len(approved_rows(curating)) == 1
 
 
 async def test_reject_on_discord_opens_a_modal_for_the_reason(
     fake: FakeDiscord,  # noqa: F811
     bot: LarchClient,  # noqa: F811
-    app: App,
+    curating: App,
 ) -> None:
     post = await _suggest(fake)
     _, _, reject, _ = _buttons(post)
@@ -127,9 +111,9 @@ async def test_reject_on_discord_opens_a_modal_for_the_reason(
     assert done["data"]["embeds"][0]["description"].startswith(f"Not added: “{NEW_TITLE}”")
     told = await fake.wait_for_call("POST", "/channels/900101/messages")
     assert "Their reason: We have this report already." in told.body["embeds"][0]["description"]
-    assert approved_rows(app) == []
+    assert approved_rows(curating) == []
 
 
-def approved_rows(app: App) -> list[str]:
+def approved_rows(app: App) -> list[str]:  # noqa: F811
     with app.services.db.session() as session:
         return [row.id for row in kb.approved_entries(session)]

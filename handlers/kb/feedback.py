@@ -47,20 +47,16 @@ def note_unanswered(services: Services, query: str) -> None:
 
 
 async def helpful(request: Request, services: Services) -> Reply:
-    read = _read(request.args, services)
-    if read is None:
+    query = _mark(request, services, HELPFUL)
+    if query is None:
         return STALE_BUTTON
-    entry_id, query = read
-    _keep(services, HELPFUL, query, entry_id=entry_id, member_id=request.member.id)
     return Reply("Thank you: glad that helped.", private=True)
 
 
 async def unhelpful(request: Request, services: Services) -> Reply:
-    read = _read(request.args, services)
-    if read is None:
+    query = _mark(request, services, UNHELPFUL)
+    if query is None:
         return STALE_BUTTON
-    entry_id, query = read
-    _keep(services, UNHELPFUL, query, entry_id=entry_id, member_id=request.member.id)
     return Reply(
         f"Thank you for telling me. I've noted “{query}” for the curators, so they know what "
         "to add next. If you know a good source, `suggest <link> <title>` sends it to them.",
@@ -93,13 +89,15 @@ def query_key(query: str) -> str:
     return " ".join(query.casefold().split()).rstrip(" ?!.")[:MAX_QUERY_CHARS]
 
 
-def _read(value: str, services: Services) -> tuple[str, str] | None:
-    """The answer's entry and the question, from a button's untrusted value."""
-    entry_id, separator, query = value.partition(SEPARATOR)
+def _mark(request: Request, services: Services, outcome: str) -> str | None:
+    """Keep the member's mark on the answer a button's untrusted value names; the
+    question, or None when the value names no answer we have."""
+    entry_id, separator, query = request.args.partition(SEPARATOR)
     query = " ".join(query.split())[:MAX_QUERY_CHARS]
     if not separator or not query_key(query) or services.knowledge.get(entry_id) is None:
         return None
-    return entry_id, query
+    _keep(services, outcome, query, entry_id=entry_id, member_id=request.member.id)
+    return query
 
 
 def _keep(

@@ -164,19 +164,15 @@ async def reject_with_reason(request: Request, services: Services) -> Reply:
         ):
             return _not_waiting(session, submission, services.timezone)
         name = member_name(session, submission.submitted_by)
-    if submission.submitted_by is not None:
-        await _after_the_fact(
-            send_to_member(
-                services,
-                submission.submitted_by,
-                Reply(
-                    f"Thank you for suggesting “{submission.title}” for the LARCH knowledge "
-                    "base. The curators have decided not to add it this time. Their reason: "
-                    f"{reason}\nPlease keep the suggestions coming: every one is read."
-                ),
-            ),
-            f"tell member {submission.submitted_by} why suggestion {submission.id} was not added",
-        )
+    await _tell_submitter(
+        services,
+        submission,
+        Reply(
+            f"Thank you for suggesting “{submission.title}” for the LARCH knowledge base. The "
+            f"curators have decided not to add it this time. Their reason: {reason}\n"
+            "Please keep the suggestions coming: every one is read."
+        ),
+    )
     return Reply(
         f"Not added: “{submission.title}” (suggestion #{submission.id}), by "
         f"{request.member.display_name}. I've let {name} know why, with thanks."
@@ -262,20 +258,16 @@ async def _approve(
         suggested_by = suggester(session, row)
     entry = as_entry(row, services.timezone, suggested_by)
     services.knowledge.add(entry)
-    if submission.submitted_by is not None:
-        await _after_the_fact(
-            send_to_member(
-                services,
-                submission.submitted_by,
-                Reply(
-                    f"Good news: “{entry.title}”, which you suggested, is now in the LARCH "
-                    "knowledge base, and members will find it when they ask. Thank you!",
-                    title=entry.title,
-                    link=Button("Read more", url=entry.url) if entry.url else None,
-                ),
-            ),
-            f"tell member {submission.submitted_by} that {entry.id} was approved",
-        )
+    await _tell_submitter(
+        services,
+        submission,
+        Reply(
+            f"Good news: “{entry.title}”, which you suggested, is now in the LARCH knowledge "
+            "base, and members will find it when they ask. Thank you!",
+            title=entry.title,
+            link=Button("Read more", url=entry.url) if entry.url else None,
+        ),
+    )
     return Reply(
         f"Approved by {request.member.display_name}: “{entry.title}” is in the knowledge base "
         f"now (id `{entry.id}`), marked as suggested by {name}. I've told them. "
@@ -372,6 +364,14 @@ def _not_waiting(session: Session, submission: Submission | None, tz: ZoneInfo) 
         f"“{submission.title}” was already {decided} by {who}{when}, so nothing changed.",
         private=True,
     )
+
+
+async def _tell_submitter(services: Services, submission: Submission, reply: Reply) -> None:
+    if submission.submitted_by is not None:
+        await _after_the_fact(
+            send_to_member(services, submission.submitted_by, reply),
+            f"tell member {submission.submitted_by} the decision on suggestion {submission.id}",
+        )
 
 
 async def _after_the_fact(step: Awaitable[object], what: str) -> None:
