@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import click
@@ -13,12 +14,14 @@ from sqlalchemy.exc import OperationalError
 
 from bot.app import App, build_app, configure_logging
 from bot.config import ConfigError, Settings, load_settings
-from bot.console import Console, ConsoleMessenger
+from bot.console import Console
+from bot.outgoing import console_messengers, platform_messengers
 from handlers.clock import ManualClock
 from handlers.vocabulary import Actor, Platform, Role
 from knowledge.check import check_directory
 from knowledge.entries import CONTENT_DIR, load_entries
 from knowledge.search import SearchIndex
+from scheduler.dispatcher import Outcome
 from scheduler.service import build_scheduler
 from storage import members, migrate
 
@@ -48,14 +51,8 @@ def _settings() -> Settings:
     return settings
 
 
-def _console_messengers() -> dict[Platform, ConsoleMessenger]:
-    """With no platform connected, whatever the bot would send anywhere is printed."""
-    printer = ConsoleMessenger(sys.stdout, DOWNLOADS)
-    return {platform: printer for platform in Platform}
-
-
 def _console_app(settings: Settings, user: str, roles: tuple[str, ...]) -> tuple[App, Actor]:
-    app = build_app(settings, messengers=_console_messengers())
+    app = build_app(settings, messengers=console_messengers(DOWNLOADS))
     actor = Actor(Platform.CONSOLE, user, display_name=user)
     with app.services.db.session() as session:
         member = members.identify(session, Platform.CONSOLE, user, user, app.services.clock.now())
@@ -104,11 +101,22 @@ def ask(text: str, user: str, roles: tuple[str, ...]) -> None:
     asyncio.run(Console(app, actor, sys.stdout, DOWNLOADS).say(text))
 
 
+PORT_OPTION = click.option(
+    "--port", default=3000, envvar="PORT", show_default=True, help="Port for Slack over HTTP."
+)
+HOST_OPTION = click.option(
+    "--host", default="0.0.0.0", show_default=True, help="Address for Slack over HTTP."
+)
+
+
 @cli.command()
-def run() -> None:
-    """Run every configured adapter; the console when no Slack or Discord token is set."""
+@HOST_OPTION
+@PORT_OPTION
+def run(host: str, port: int) -> None:
+    """Run every configured adapter with the scheduler; the console when no Slack or
+    Discord token is set. Slack uses Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
     settings = _settings()
-    adapters = _platform_adapters(settings)
+    adapters = _platform_adapters(settings, host, port)
     if adapters:
         _run_adapters(settings, adapters, with_scheduler=True)
         return
@@ -118,9 +126,18 @@ def run() -> None:
 
 @cli.command()
 @click.argument("process", type=click.Choice(["slack-http", "discord", "clock"]))
-def serve(process: str) -> None:
+@HOST_OPTION
+@PORT_OPTION
+def serve(process: str, host: str, port: int) -> None:
     """Run one process type (see the Procfile)."""
     settings = _settings()
+    if process == "slack-http":
+        from bot.slack import app as slack
+        from bot.slack.runner import run_http
+
+        slack.check_settings(settings, socket_mode=False)
+        _run_adapters(settings, [partial(run_http, host=host, port=port)], with_scheduler=False)
+        return
     if process == "discord":
         from bot.discord.runner import run_discord
 
@@ -128,12 +145,13 @@ def serve(process: str) -> None:
         return
     if process != "clock":
         raise click.ClickException(f"`serve {process}` is not configured in this version yet.")
-    app = build_app(settings, messengers=_console_messengers())
+    app = build_app(settings)
 
     async def tick_forever() -> None:
-        scheduler = build_scheduler(app.dispatcher)
-        scheduler.start()
-        await asyncio.Event().wait()
+        async with platform_messengers(app, DOWNLOADS):
+            scheduler = build_scheduler(app.dispatcher)
+            scheduler.start()
+            await asyncio.Event().wait()
 
     click.echo("Scheduler running; Ctrl-C to stop.", err=True)
     with contextlib.suppress(KeyboardInterrupt):
@@ -143,15 +161,19 @@ def serve(process: str) -> None:
 Adapter = Callable[[App], Awaitable[None]]
 
 
-def _platform_adapters(settings: Settings) -> list[Adapter]:
-    """Each chat platform with a token set, as a coroutine that runs it until stopped."""
-    if settings.slack_configured:
-        raise click.ClickException(
-            "The Slack adapter is not built yet; unset its tokens to use the other adapters."
-        )
+def _platform_adapters(settings: Settings, host: str, port: int) -> list[Adapter]:
+    """Each chat platform with a token set, as a coroutine that runs it until stopped.
+    Platform libraries are imported only when used: the console starts without them."""
     adapters: list[Adapter] = []
+    if settings.slack_configured:
+        from bot.slack import app as slack
+        from bot.slack.runner import run_http, run_socket_mode
+
+        socket_mode = slack.uses_socket_mode(settings)
+        # Before the database is touched: a missing token is reported first.
+        slack.check_settings(settings, socket_mode=socket_mode)
+        adapters.append(run_socket_mode if socket_mode else partial(run_http, host=host, port=port))
     if settings.discord_configured:
-        # Imported only when used: the console starts without loading discord.py.
         from bot.discord.runner import run_discord
 
         adapters.append(run_discord)
@@ -189,8 +211,13 @@ def dispatch(instant: datetime) -> None:
     settings = _settings()
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
-    app = build_app(settings, clock=ManualClock(instant), messengers=_console_messengers())
-    outcomes = asyncio.run(app.dispatcher.run_once())
+    app = build_app(settings, clock=ManualClock(instant))
+
+    async def one_pass() -> list[Outcome]:
+        async with platform_messengers(app, DOWNLOADS):
+            return await app.dispatcher.run_once()
+
+    outcomes = asyncio.run(one_pass())
     for outcome in outcomes:
         if outcome.error:
             click.echo(f"failed {outcome.key}: {outcome.error}")

@@ -7,7 +7,7 @@ settled by the unique constraints, not by checking first.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_
@@ -16,6 +16,10 @@ from sqlmodel import Session, SQLModel, col, delete, select
 
 from handlers.vocabulary import Platform, Role
 from storage.models import Identity, Member, MemberRole
+
+# How fresh "last seen" needs to be to pick the platform a member is using; writing it on
+# every message would make each read-only question a database write.
+SEEN_PRECISION = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,9 @@ def identify(
     identity = _identity(session, platform, user_id)
     if identity is None:
         identity = _create_identity(session, platform, user_id, display_name, now)
-    if speaking:
+    if speaking and (
+        identity.last_seen_at is None or now - identity.last_seen_at >= SEEN_PRECISION
+    ):
         identity.last_seen_at = now
     if display_name and identity.display_name != display_name:
         identity.display_name = display_name

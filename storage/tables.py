@@ -8,4 +8,5 @@ import storage.kb
 import storage.links
 import storage.models
 import storage.remi
+import storage.slack_events
 import storage.steering  # noqa: F401

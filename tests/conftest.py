@@ -36,6 +36,9 @@ POSTGRES_URL = os.environ.get(
 )
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
+# Adapter test support that provides fixtures (the Slack tests' `mock`).
+pytest_plugins = ["tests.slack_support"]
+
 
 # --- databases ------------------------------------------------------------------------
 

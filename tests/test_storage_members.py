@@ -98,3 +98,22 @@ def test_a_member_can_read_and_delete_everything_held_on_them(database: Database
     with database.session() as session:
         assert members.find(session, Platform.SLACK, "U5") is None
         assert session.exec(select(func.count()).select_from(MemberRole)).one() == 0
+
+
+def test_last_seen_is_refreshed_only_when_it_has_gone_stale(database: Database) -> None:
+    def seen() -> datetime | None:
+        with database.session() as session:
+            identity = session.exec(select(Identity)).one()
+            return identity.last_seen_at
+
+    with database.session() as session:
+        members.identify(session, Platform.SLACK, "U1", "Amara", NOW, speaking=True)
+    with database.session() as session:
+        members.identify(
+            session, Platform.SLACK, "U1", "Amara", NOW + timedelta(minutes=3), speaking=True
+        )
+    assert seen() == NOW
+    later = NOW + members.SEEN_PRECISION
+    with database.session() as session:
+        members.identify(session, Platform.SLACK, "U1", "Amara", later, speaking=True)
+    assert seen() == later

@@ -1,5 +1,7 @@
 """Starting the Discord adapter (`larch-bot serve discord`, or `larch-bot run` with a token)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
@@ -7,6 +9,8 @@ import discord
 from bot.app import App
 from bot.config import ConfigError
 from bot.discord.client import LarchClient
+from bot.discord.custom_ids import CustomIds
+from bot.discord.messenger import GROUPS_PURPOSE, DiscordMessenger
 from handlers.vocabulary import Platform
 
 
@@ -37,3 +41,27 @@ async def run_discord(app: App) -> None:
             await client.start(token.get_secret_value())
         except discord.LoginFailure as error:
             raise ConfigError(f"DISCORD_TOKEN: Discord refused it ({error})") from None
+
+
+@asynccontextmanager
+async def sending_only(app: App) -> AsyncIterator[None]:
+    """Discord's REST side alone, for processes that only send (the clock, `dispatch`):
+    DMs, channel posts and edits work without a gateway connection or a command sync."""
+    token = app.settings.discord_token
+    if token is None:
+        raise ConfigError("DISCORD_TOKEN: not set; sending to Discord needs the bot's token")
+    point_at(app.settings.discord_api_base)
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        await client.login(token.get_secret_value())
+    except discord.LoginFailure as error:
+        raise ConfigError(f"DISCORD_TOKEN: Discord refused it ({error})") from None
+    channels = app.services.channels.get(Platform.DISCORD, {})
+    messenger = DiscordMessenger(
+        client, CustomIds(app.services.db, app.services.clock), channels.get(GROUPS_PURPOSE)
+    )
+    app.services.messengers = {**app.services.messengers, Platform.DISCORD: messenger}
+    try:
+        yield
+    finally:
+        await client.close()

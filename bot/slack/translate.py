@@ -1,0 +1,412 @@
+"""Slack payloads to the neutral vocabulary and back, with no I/O: the one place that knows
+what Slack's JSON looks like. Tested by replaying recorded payloads
+(`tests/fixtures/slack/`).
+
+Inbound: a slash command, a mention or a direct message becomes a `Command`; a button
+click or a modal submission becomes an `Action` (or a `Command`, for the adapter's own
+"run this command" buttons). Each comes with an `Origin`, which says where the answers go.
+
+Outbound: a `Reply` becomes Block Kit blocks, a `Form` a modal view.
+"""
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.vocabulary import (
+    MENTION,
+    Action,
+    Actor,
+    Button,
+    ButtonStyle,
+    Command,
+    Form,
+    FormField,
+    Place,
+    Platform,
+    Reply,
+)
+
+Payload = Mapping[str, Any]
+Block = dict[str, Any]
+
+# Buttons the adapter adds itself: one that runs a command as if typed (App Home quick
+# actions, re-opening a form), and link buttons, whose clicks Slack reports too.
+RUN_COMMAND = "larch.run"
+LINK = "larch.link"
+FORM_CALLBACK_ID = "larch.form"
+
+# Slack wants action ids unique within a message, and two "See also" buttons share ours;
+# each button's id gets `#<index>`, which is taken off again when the click comes back.
+INDEX_SEPARATOR = "#"
+
+# Block Kit limits (https://docs.slack.dev/reference/block-kit): text beyond them makes
+# Slack reject the whole message, so long text is cut here instead.
+HEADER_CHARS = 150
+SECTION_CHARS = 3000
+MAX_SECTIONS = 10
+BUTTON_LABEL_CHARS = 75
+BUTTONS_PER_BLOCK = 25
+FALLBACK_CHARS = 3000
+MODAL_TITLE_CHARS = 24
+OPTION_VALUE_CHARS = 150
+MAX_OPTIONS = 100
+PLACEHOLDER_CHARS = 150
+INPUT_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, so that its answers go back to the right place.
+
+    An answer is as visible as the question: a slash command or a click is seen only by
+    the person who made it (`ephemeral`), a mention is seen by the channel, a direct
+    message is private anyway.
+    """
+
+    user_id: str
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    is_direct: bool = False
+    ephemeral: bool = False
+    response_url: str | None = None
+    trigger_id: str | None = None
+    # The command as typed, when there was one: a form it returns can be opened later
+    # by a button that runs it again (Slack opens modals only in answer to a click).
+    command_text: str | None = None
+
+
+# --- inbound --------------------------------------------------------------------------
+
+_SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
+_SLACK_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]*)(?:\|([^>]*))?>")
+
+
+def neutral_text(text: str) -> str:
+    """Slack's message markup as plain text, with user mentions in the neutral form."""
+    text = _SLACK_USER.sub(lambda m: f"<@{Platform.SLACK.value}:{m[1]}>", text)
+    text = _SLACK_CHANNEL.sub(lambda m: f"#{m[1]}", text)
+    text = _SLACK_SPECIAL.sub(lambda m: f"@{m[1]}", text)
+    text = _SLACK_LINK.sub(lambda m: m[2] or m[1], text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def slash_command(body: Payload) -> tuple[Command, Origin]:
+    text = neutral_text(body.get("text") or "")
+    channel_id = body.get("channel_id")
+    origin = Origin(
+        user_id=body["user_id"],
+        channel_id=channel_id,
+        is_direct=_is_direct(channel_id),
+        ephemeral=True,
+        response_url=body.get("response_url"),
+        trigger_id=body.get("trigger_id"),
+        command_text=text,
+    )
+    actor = Actor(Platform.SLACK, body["user_id"], display_name=body.get("user_name") or "")
+    return Command(actor, text, _place(origin)), origin
+
+
+def mention(event: Payload, bot_user_id: str | None) -> tuple[Command, Origin]:
+    """`@LARCH what is WRES?` in a channel: the bot's own leading mention is not part of
+    the question."""
+    text = neutral_text(event.get("text") or "").strip()
+    if bot_user_id:
+        own = f"<@{Platform.SLACK.value}:{bot_user_id}>"
+        if text.startswith(own):
+            text = text[len(own) :].lstrip(" :,")
+    origin = Origin(
+        user_id=event["user"],
+        channel_id=event["channel"],
+        thread_ts=event.get("thread_ts"),
+        command_text=text,
+    )
+    return Command(_event_actor(event), text, _place(origin)), origin
+
+
+def direct_message(event: Payload) -> tuple[Command, Origin] | None:
+    """A message in the bot's DM; None for anything else the `message` event carries
+    (edits, deletions, joins, channels the bot merely sits in)."""
+    if event.get("channel_type") != "im" or event.get("subtype") not in (None, "bot_message"):
+        return None
+    if "user" not in event and "bot_id" not in event:
+        return None
+    text = neutral_text(event.get("text") or "").strip()
+    origin = Origin(
+        user_id=event.get("user") or event["bot_id"],
+        channel_id=event["channel"],
+        thread_ts=event.get("thread_ts"),
+        is_direct=True,
+        command_text=text,
+    )
+    return Command(_event_actor(event), text, _place(origin)), origin
+
+
+def block_action(body: Payload) -> tuple[Command | Action, Origin] | None:
+    """A button click; None for a link button, which needs no answer."""
+    clicked = body["actions"][0]
+    action_id = _our_action_id(clicked.get("action_id", ""))
+    if action_id == LINK:
+        return None
+    value = clicked.get("value") or ""
+    container = body.get("container") or {}
+    channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    message = body.get("message") or {}
+    origin = Origin(
+        user_id=body["user"]["id"],
+        channel_id=channel_id,
+        thread_ts=message.get("thread_ts"),
+        is_direct=_is_direct(channel_id),
+        ephemeral=True,
+        response_url=body.get("response_url"),
+        trigger_id=body.get("trigger_id"),
+        command_text=value if action_id == RUN_COMMAND else None,
+    )
+    actor = _interaction_actor(body)
+    if action_id == RUN_COMMAND:
+        return Command(actor, value, _place(origin)), origin
+    return Action(actor, action_id, value, place=_place(origin)), origin
+
+
+def view_submission(body: Payload) -> tuple[Action, Origin]:
+    """A submitted modal. Its private metadata names the action; a view that does not
+    carry ours becomes an action no handler knows, which the router answers kindly."""
+    view = body["view"]
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        metadata = {}
+    action_id = metadata.get("action_id")
+    value = metadata.get("value")
+    fields = _submitted_fields((view.get("state") or {}).get("values") or {})
+    origin = Origin(user_id=body["user"]["id"], trigger_id=body.get("trigger_id"))
+    action = Action(
+        _interaction_actor(body),
+        action_id if isinstance(action_id, str) else "",
+        value if isinstance(value, str) else "",
+        fields,
+    )
+    return action, origin
+
+
+def _submitted_fields(values: Payload) -> dict[str, str]:
+    fields = {}
+    for block_id, inputs in values.items():
+        for state in inputs.values():
+            kind = state.get("type")
+            if kind == "plain_text_input":
+                fields[block_id] = state.get("value") or ""
+            elif kind == "static_select":
+                fields[block_id] = (state.get("selected_option") or {}).get("value", "")
+            elif kind == "multi_static_select":
+                picked = state.get("selected_options") or []
+                fields[block_id] = ", ".join(option.get("value", "") for option in picked)
+    return fields
+
+
+def _event_actor(event: Payload) -> Actor:
+    # Other apps' messages carry a bot_id; the router ignores bots. The bot's own
+    # messages never get this far: Bolt drops them.
+    is_bot = "bot_id" in event or event.get("subtype") == "bot_message"
+    return Actor(Platform.SLACK, event.get("user") or event.get("bot_id", ""), is_bot=is_bot)
+
+
+def _interaction_actor(body: Payload) -> Actor:
+    user = body["user"]
+    return Actor(Platform.SLACK, user["id"], display_name=user.get("name") or "")
+
+
+def _place(origin: Origin) -> Place:
+    return Place(origin.channel_id, origin.thread_ts, origin.is_direct)
+
+
+def _is_direct(channel_id: str | None) -> bool:
+    # Slack's direct-message conversation ids start with D.
+    return channel_id is not None and channel_id.startswith("D")
+
+
+def _our_action_id(slack_action_id: str) -> str:
+    base, separator, index = slack_action_id.rpartition(INDEX_SEPARATOR)
+    return base if separator and index.isdigit() else slack_action_id
+
+
+# --- outbound -------------------------------------------------------------------------
+
+
+def mrkdwn(text: str) -> str:
+    """Our text as Slack mrkdwn: `&`, `<` and `>` escaped, neutral Slack mentions turned
+    back into real ones. Backticks mean code in both."""
+    parts = []
+    last = 0
+    for found in MENTION.finditer(text):
+        parts.append(_escape(text[last : found.start()]))
+        if found["platform"] == Platform.SLACK.value:
+            parts.append(f"<@{found['user_id']}>")
+        else:
+            parts.append(_escape(f"@{found['user_id']}"))
+        last = found.end()
+    parts.append(_escape(text[last:]))
+    return "".join(parts)
+
+
+def fallback_text(reply: Reply) -> str:
+    """The `text` Slack shows in notifications and where blocks cannot be shown."""
+    return _cut(mrkdwn(reply.text), FALLBACK_CHARS)
+
+
+def message_blocks(reply: Reply) -> list[Block]:
+    """A reply as Block Kit: its title as a header, its text, then its buttons, with the
+    "Read more" link first."""
+    blocks: list[Block] = []
+    body = reply.text
+    if reply.title:
+        blocks.append({"type": "header", "text": _plain(reply.title, HEADER_CHARS)})
+        body = _without_title_line(body, reply.title)
+    blocks += [_section(chunk) for chunk in _sections(body)]
+    buttons = [*([reply.link] if reply.link else []), *reply.buttons]
+    elements = [_button(button, index) for index, button in enumerate(buttons)]
+    for start in range(0, len(elements), BUTTONS_PER_BLOCK):
+        blocks.append({"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]})
+    return blocks
+
+
+def home_view(replies: Sequence[Reply]) -> Block:
+    return {"type": "home", "blocks": [block for r in replies for block in message_blocks(r)]}
+
+
+def modal_view(form: Form) -> Block:
+    """A form as a modal. Its action and value travel in the private metadata, which
+    Slack hands back unchanged with the submission."""
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK_ID,
+        "title": _plain(form.title, MODAL_TITLE_CHARS),
+        "submit": _plain(form.submit_label, MODAL_TITLE_CHARS),
+        "close": _plain("Cancel", MODAL_TITLE_CHARS),
+        "private_metadata": json.dumps({"action_id": form.action_id, "value": form.value}),
+        "blocks": [_input_block(field) for field in form.fields],
+    }
+
+
+def form_button(form: Form, command_text: str) -> Button:
+    """Slack opens a modal only in answer to a click: where there was none (a mention, a
+    DM), this button runs the command again and the click opens the form."""
+    return Button(f"Open “{form.title}”", action_id=RUN_COMMAND, value=command_text)
+
+
+def _input_block(field: FormField) -> Block:
+    element: Block
+    options = [_option(choice) for choice in field.choices[:MAX_OPTIONS]]
+    if field.choices and field.multiple:
+        element = {"type": "multi_static_select", "options": options}
+        initial = [c.strip() for c in field.initial.split(",") if c.strip() in field.choices]
+        if initial:
+            element["initial_options"] = [_option(choice) for choice in initial]
+    elif field.choices:
+        element = {"type": "static_select", "options": options}
+        if field.initial in field.choices:
+            element["initial_option"] = _option(field.initial)
+    else:
+        element = {
+            "type": "plain_text_input",
+            "multiline": field.multiline,
+            "max_length": min(field.max_length, INPUT_CHARS),
+        }
+        if field.initial:
+            element["initial_value"] = field.initial
+    element["action_id"] = field.name
+    if field.placeholder:
+        element["placeholder"] = _plain(field.placeholder, PLACEHOLDER_CHARS)
+    return {
+        "type": "input",
+        "block_id": field.name,
+        "label": _plain(field.label, 2000),
+        "optional": not field.required,
+        "element": element,
+    }
+
+
+def _option(choice: str) -> Block:
+    return {"text": _plain(choice, BUTTON_LABEL_CHARS), "value": choice[:OPTION_VALUE_CHARS]}
+
+
+def _button(button: Button, index: int) -> Block:
+    element: Block = {"type": "button", "text": _plain(button.label, BUTTON_LABEL_CHARS)}
+    if button.is_link:
+        element["url"] = button.url
+        element["action_id"] = f"{LINK}{INDEX_SEPARATOR}{index}"
+    else:
+        element["action_id"] = f"{button.action_id}{INDEX_SEPARATOR}{index}"
+        element["value"] = button.value
+    if button.style != ButtonStyle.DEFAULT:
+        element["style"] = button.style.value
+    return element
+
+
+def _without_title_line(text: str, title: str) -> str:
+    """Handlers start their text with the title so that plain-text platforms show it;
+    under a header it would be said twice."""
+    first, _, rest = text.strip().partition("\n")
+    return rest if first.strip() == title.strip() else text
+
+
+def _sections(text: str) -> list[str]:
+    chunks = list(_chunks(mrkdwn(text.strip())))
+    if len(chunks) > MAX_SECTIONS:
+        chunks = chunks[:MAX_SECTIONS]
+        chunks[-1] = chunks[-1][: SECTION_CHARS - 2].rsplit(" ", 1)[0] + " …"
+    return chunks
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """Pieces of at most SECTION_CHARS, broken at line ends where possible, never inside
+    an escape (`&amp;`) or a mention (`<@U1>`)."""
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > SECTION_CHARS:
+            if current:
+                yield current
+                current = ""
+            cut = _safe_cut(line)
+            yield line[:cut]
+            line = line[cut:].lstrip()
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) > SECTION_CHARS:
+            yield current
+            current = line
+        else:
+            current = joined
+    if current.strip():
+        yield current
+
+
+def _safe_cut(line: str) -> int:
+    cut = line.rfind(" ", 0, SECTION_CHARS)
+    if cut <= 0:
+        cut = SECTION_CHARS
+        opened = max(line.rfind("&", 0, cut), line.rfind("<", 0, cut))
+        if opened > cut - 20 and line.find(";" if line[opened] == "&" else ">", opened) >= cut:
+            cut = opened
+    return cut
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _plain(text: str, limit: int) -> Block:
+    return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

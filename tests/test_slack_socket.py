@@ -1,0 +1,91 @@
+"""Socket Mode, end to end: the bot dials a local websocket server that plays Slack,
+receives envelopes, and sends the acknowledgement envelopes back."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.app import App
+from bot.slack.runner import run_socket_mode
+from handlers.clock import ManualClock
+from knowledge.search import SearchIndex
+from tests.slack_support import (
+    APP_TOKEN,
+    ListenerTasks,
+    MockSlackApi,
+    payload,
+    slack_app,
+)
+
+
+@pytest.fixture
+async def connected(
+    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
+) -> AsyncIterator[tuple[App, ListenerTasks]]:
+    async with (
+        slack_app(
+            sqlite_url, mock, knowledge, clock, slack_app_token=APP_TOKEN, slack_signing_secret=None
+        ) as app,
+        ListenerTasks.watching() as listeners,
+    ):
+        running = asyncio.create_task(run_socket_mode(app))
+        try:
+            await asyncio.wait_for(mock.socket.connected.wait(), 10)
+            yield app, listeners
+        finally:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+
+
+async def exchange(mock: MockSlackApi, envelope: dict[str, Any]) -> dict[str, Any]:
+    await mock.socket.send(envelope)
+    return await asyncio.wait_for(mock.socket.received.get(), 10)
+
+
+async def test_socket_mode_connects_with_the_app_token(
+    connected: tuple[App, ListenerTasks], mock: MockSlackApi
+) -> None:
+    [opened] = mock.calls_to("apps.connections.open")
+    assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"
+
+
+async def test_a_slash_command_envelope_is_acked_and_answered(
+    connected: tuple[App, ListenerTasks], mock: MockSlackApi
+) -> None:
+    envelope = {
+        "envelope_id": "a1b2c3d4-slash",
+        "type": "slash_commands",
+        "accepts_response_payload": True,
+        "payload": payload("slash_command", mock, text="define wres"),
+    }
+    assert await exchange(mock, envelope) == {"envelope_id": "a1b2c3d4-slash"}
+    [answer] = await mock.wait_for("response_url")
+    assert answer.body["response_type"] == "ephemeral"
+    assert "Workforce Race Equality Standard" in answer.body["text"]
+
+
+async def test_an_event_envelope_is_acked_answered_and_its_retry_dropped(
+    connected: tuple[App, ListenerTasks], mock: MockSlackApi
+) -> None:
+    _, listeners = connected
+    envelope = {
+        "envelope_id": "e5f6-mention",
+        "type": "events_api",
+        "accepts_response_payload": False,
+        "retry_attempt": 0,
+        "retry_reason": "",
+        "payload": payload("app_mention", mock),
+    }
+    assert await exchange(mock, envelope) == {"envelope_id": "e5f6-mention"}
+    [posted] = await mock.wait_for("chat.postMessage")
+    assert "Co-production" in posted.body["text"]
+    assert await listeners.finish() == 1
+
+    retry = envelope | {"envelope_id": "e5f6-retry", "retry_attempt": 1, "retry_reason": "timeout"}
+    assert await exchange(mock, retry) == {"envelope_id": "e5f6-retry"}
+    assert await listeners.finish() == 0
+    assert len(mock.calls_to("chat.postMessage")) == 1
