@@ -1,7 +1,7 @@
 """Members suggest resources: `suggest <link> <title>`, or `suggest` alone for a short form
 (title, link, what it is, why it helps, tags).
 
-A link that is not a web address, or a title longer than a title, gets a kind reply and
+A link that is not a web address, or an over-long title, gets a kind reply and
 nothing is stored. When the knowledge base already has the link, or an entry whose name
 reads almost the same, or the link is already waiting for review, the member is shown what
 we have and asked before anything is sent. A suggestion sent goes to the curators (see
