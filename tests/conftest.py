@@ -36,8 +36,9 @@ POSTGRES_URL = os.environ.get(
 )
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
-# Adapter test support that provides fixtures (the Slack tests' `mock`).
-pytest_plugins = ["tests.slack_support"]
+# Adapter test support that provides fixtures: the Slack tests' `mock` Web API, and the
+# fake Discord with the real client started against it.
+pytest_plugins = ["tests.slack_support", "tests.discord_support"]
 
 
 # --- databases ------------------------------------------------------------------------

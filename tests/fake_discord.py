@@ -6,6 +6,10 @@ The gateway speaks the real protocol: HELLO with a heartbeat interval, IDENTIFY 
 READY (with a session id and a resume URL) and GUILD_CREATE, heartbeats acknowledged, RESUME
 answered by RESUMED, then whatever the test dispatches. Builders make the payloads Discord
 sends for slash commands, autocomplete, clicks, modal submissions and messages.
+
+Like Discord, it refuses (400 Invalid Form Body) a message or a modal beyond Discord's limits
+(embed sizes, five buttons to a row, five rows, five inputs to a modal, label lengths…), so
+every test that goes through it also checks that Discord would have taken what was sent.
 """
 
 import asyncio
@@ -25,6 +29,7 @@ BOT_ID = 7001
 GUILD_ID = 8000
 CHANNEL_ID = 8001
 GROUPS_CHANNEL_ID = 8002
+EVENTS_CHANNEL_ID = 8003
 TIMESTAMP = "2026-11-23T09:00:00+00:00"
 WAIT_SECONDS = 5.0
 EPHEMERAL = 1 << 6
@@ -39,6 +44,9 @@ class Call:
     body: Any = None
     files: dict[str, bytes] = field(default_factory=dict)
     status: int = 200
+    # What the fake returned: for a message sent or edited, the message as Discord stores
+    # it, which is what a later click on its buttons refers to.
+    response: Any = None
 
 
 def user(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
@@ -174,9 +182,16 @@ class FakeDiscord:
                     status=429,
                     headers={"Via": "1.1 google", "X-RateLimit-Scope": "user"},
                 )
+        problems = refused(request.method, path, body)
+        if problems:
+            await self._record(Call(request.method, path, body, files, status=400))
+            errors = {"_errors": [{"code": "INVALID", "message": p} for p in problems]}
+            return _json(
+                {"message": "Invalid Form Body", "code": 50035, "errors": errors}, status=400
+            )
         answer = self._route(request.method, path, body, files)
         status = 404 if answer is None else 200
-        await self._record(Call(request.method, path, body, files, status))
+        await self._record(Call(request.method, path, body, files, status, answer))
         if answer is None:
             return _json({"message": "404: Not Found", "code": 0}, status=404)
         if answer is NO_CONTENT:
@@ -419,7 +434,11 @@ class FakeDiscord:
             ],
             "channels": [
                 {**self._text_channel(channel_id), "name": name}
-                for channel_id, name in ((CHANNEL_ID, "general"), (GROUPS_CHANNEL_ID, "groups"))
+                for channel_id, name in (
+                    (CHANNEL_ID, "general"),
+                    (GROUPS_CHANNEL_ID, "groups"),
+                    (EVENTS_CHANNEL_ID, "events"),
+                )
             ],
             "members": [],
             "threads": [],
@@ -585,6 +604,79 @@ class FakeDiscord:
 
 
 NO_CONTENT = object()
+
+# --- what Discord refuses ---------------------------------------------------------------
+
+_MESSAGE_PATHS = re.compile(r"/channels/\d+/messages(/\d+)?|/webhooks/\d+/[^/]+(/messages/[^/]+)?")
+_CALLBACK_PATH = re.compile(r"/interactions/\d+/[^/]+/callback")
+
+
+def refused(method: str, path: str, body: Any) -> list[str]:
+    """Why Discord would refuse this request's message or modal; empty when it would not."""
+    if not isinstance(body, dict) or method not in ("POST", "PATCH"):
+        return []
+    if _MESSAGE_PATHS.fullmatch(path):
+        return message_problems(body)
+    if _CALLBACK_PATH.fullmatch(path):
+        data = body.get("data") or {}
+        return modal_problems(data) if body.get("type") == 9 else message_problems(data)
+    return []
+
+
+def message_problems(message: Mapping[str, Any]) -> list[str]:
+    embeds = message.get("embeds") or []
+    problems = [f"{len(embeds)} embeds: 10 at most"] if len(embeds) > 10 else []
+    for embed in embeds:
+        problems += _too_long(embed, "title", 256) + _too_long(embed, "description", 4096)
+    total = sum(len(e.get("title") or "") + len(e.get("description") or "") for e in embeds)
+    if total > 6000:
+        problems.append(f"the embeds hold {total} characters: 6000 at most")
+    rows = message.get("components") or []
+    if len(rows) > 5:
+        problems.append(f"{len(rows)} action rows: 5 at most")
+    custom_ids: list[str] = []
+    for row in rows:
+        buttons = row.get("components") or []
+        if not 1 <= len(buttons) <= 5:
+            problems.append(f"an action row holds {len(buttons)} components: 1 to 5")
+        for button in buttons:
+            problems += _too_long(button, "label", 80) + _too_long(button, "custom_id", 100)
+            if ("url" in button) == ("custom_id" in button):
+                problems.append(f"button {button.get('label')!r}: a custom id or a url, not both")
+            custom_ids += [button["custom_id"]] if "custom_id" in button else []
+    if len(set(custom_ids)) < len(custom_ids):
+        problems.append("a custom id is used twice in one message")
+    return problems
+
+
+def modal_problems(modal: Mapping[str, Any]) -> list[str]:
+    inputs = modal.get("components") or []
+    problems = _too_long(modal, "title", 45) + _too_long(modal, "custom_id", 100)
+    if not 1 <= len(inputs) <= 5:
+        problems.append(f"a modal holds {len(inputs)} components: 1 to 5")
+    for label in inputs:
+        problems += _too_long(label, "label", 45)
+        field = label.get("component") or {}
+        if field.get("type") == 4:
+            limit = field.get("max_length", 4000)
+            problems += _too_long(field, "placeholder", 100) + _too_long(field, "value", limit)
+            if limit > 4000:
+                problems.append(f"input {field.get('custom_id')}: max_length {limit} > 4000")
+        elif field.get("type") == 3:
+            options = field.get("options") or []
+            defaults = [o for o in options if o.get("default")]
+            if not 1 <= len(options) <= 25:
+                problems.append(f"select {field.get('custom_id')}: {len(options)} options")
+            if len(defaults) > field.get("max_values", 1):
+                problems.append(f"select {field.get('custom_id')}: more defaults than picks")
+            for option in options:
+                problems += _too_long(option, "label", 100) + _too_long(option, "value", 100)
+    return problems
+
+
+def _too_long(part: Mapping[str, Any], key: str, limit: int) -> list[str]:
+    value = part.get(key) or ""
+    return [f"{key} of {len(value)} characters: {limit} at most"] if len(value) > limit else []
 
 
 def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:

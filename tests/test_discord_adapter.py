@@ -3,17 +3,13 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import discord
 import pytest
 
-from bot.app import App, build_app
-from bot.config import Settings
+from bot.app import App
 from bot.discord.client import LarchClient
-from bot.discord.runner import connect
-from handlers.clock import ManualClock
 from handlers.registry import ActionSpec, CommandSpec, Registry, Request, build_registry
 from handlers.router import Router
 from handlers.services import Services
@@ -28,8 +24,8 @@ from handlers.vocabulary import (
     Reply,
     Role,
 )
-from knowledge.search import SearchIndex
 from storage import members
+from tests.discord_support import Running, ask, buttons_of, grant
 from tests.fake_discord import (
     APPLICATION_ID,
     BOT_ID,
@@ -45,66 +41,6 @@ from tests.fake_discord import (
 AMARA = user(101, "Amara")
 KWAME = user(102, "Kwame")
 ROBOT = user(103, "Robo", bot=True)
-READY_SECONDS = 5.0
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    rest_base = discord.http.Route.BASE
-    fake = FakeDiscord()
-    await fake.start()
-    yield fake
-    await fake.stop()
-    discord.http.Route.BASE = rest_base
-
-
-@pytest.fixture
-def app(
-    sqlite_url: str, clock: ManualClock, knowledge: SearchIndex, fake: FakeDiscord
-) -> Iterator[App]:
-    settings = Settings(
-        database_url=sqlite_url,
-        discord_token=TOKEN,
-        discord_guild_id=GUILD_ID,
-        discord_api_base=fake.api_base,
-        discord_channels={"groups": str(GROUPS_CHANNEL_ID)},
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    app = build_app(settings, clock=clock, knowledge=knowledge)
-    yield app
-    app.services.db.dispose()
-
-
-class Running:
-    """Starts and stops the bot's Discord client, as a process would."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.clients: list[tuple[LarchClient, asyncio.Task[None]]] = []
-
-    async def start(self, defer_after: float = 1.5) -> LarchClient:
-        client = connect(self.app, defer_after=defer_after, guild_ready_timeout=0.01)
-        task = asyncio.create_task(client.start(TOKEN))
-        ready = asyncio.create_task(client.wait_until_ready())
-        done, _ = await asyncio.wait(
-            {task, ready}, timeout=READY_SECONDS, return_when="FIRST_COMPLETED"
-        )
-        assert ready in done, f"the client did not get ready: {task}"
-        self.clients.append((client, task))
-        return client
-
-    async def stop(self) -> None:
-        while self.clients:
-            client, task = self.clients.pop()
-            await client.close()
-            await asyncio.wait_for(task, READY_SECONDS)
-
-
-@pytest.fixture
-async def running(app: App) -> AsyncIterator[Running]:
-    running = Running(app)
-    yield running
-    await running.stop()
 
 
 @pytest.fixture
@@ -120,22 +56,10 @@ def _with_test_commands(app: App, commands: list[CommandSpec], actions: list[Act
     app.router = Router(registry, app.services)
 
 
-def _make_admin(app: App, person: dict[str, Any]) -> None:
-    now = app.services.clock.now()
-    with app.services.db.session() as session:
-        member = members.identify(session, Platform.DISCORD, person["id"], "", now)
-        members.grant_role(session, member.id, Role.ADMIN, now)
-
-
 def _roles_of(app: App, person: dict[str, Any]) -> frozenset[Role]:
     with app.services.db.session() as session:
         member = members.find(session, Platform.DISCORD, person["id"])
     return frozenset() if member is None else member.roles
-
-
-async def _ask(fake: FakeDiscord, payload: dict[str, Any]) -> dict[str, Any]:
-    await fake.dispatch("INTERACTION_CREATE", payload)
-    return (await fake.answer_to(payload)).body
 
 
 # --- start-up ----------------------------------------------------------------------------
@@ -179,7 +103,7 @@ async def test_the_bot_dials_the_gateway_url_that_gateway_bot_returns(
 async def test_define_answers_with_an_embed_buttons_and_the_same_text_as_the_console(
     fake: FakeDiscord, bot: LarchClient, app: App
 ) -> None:
-    answer = await _ask(fake, fake.slash("define", AMARA, term="structural racism"))
+    answer = await ask(fake, fake.slash("define", AMARA, term="structural racism"))
 
     assert answer["type"] == 4
     [embed] = answer["data"]["embeds"]
@@ -198,7 +122,7 @@ async def test_define_answers_with_an_embed_buttons_and_the_same_text_as_the_con
 async def test_define_autocompletes_from_knowledge_titles_and_aliases(
     fake: FakeDiscord, bot: LarchClient
 ) -> None:
-    answer = await _ask(fake, fake.autocomplete("define", AMARA, term="wres"))
+    answer = await ask(fake, fake.autocomplete("define", AMARA, term="wres"))
     assert answer["type"] == 8
     names = [choice["name"] for choice in answer["data"]["choices"]]
     assert "Workforce Race Equality Standard (WRES)" in names
@@ -206,17 +130,30 @@ async def test_define_autocompletes_from_knowledge_titles_and_aliases(
 
 
 async def test_a_private_reply_is_ephemeral(fake: FakeDiscord, bot: LarchClient) -> None:
-    answer = await _ask(fake, fake.slash("help", AMARA))
+    answer = await ask(fake, fake.slash("help", AMARA))
     assert answer["data"]["flags"] & EPHEMERAL
     assert "Here is what I can do" in answer["data"]["embeds"][0]["description"]
+
+
+async def test_an_answer_longer_than_one_embed_goes_on_in_the_next_not_cut(
+    fake: FakeDiscord, bot: LarchClient, app: App
+) -> None:
+    grant(app, AMARA, Role.ADMIN)  # an admin's help is longer than an embed holds
+
+    answer = await ask(fake, fake.slash("help", AMARA))
+
+    [same] = await app.router.handle_command(Command(Actor(Platform.DISCORD, "101"), "help"))
+    embeds = answer["data"]["embeds"]
+    assert len(same.text) > 4096 and len(embeds) == 2
+    assert "\n".join(e["description"] for e in embeds) == same.text
 
 
 async def test_a_user_option_becomes_a_neutral_mention(
     fake: FakeDiscord, bot: LarchClient, app: App
 ) -> None:
-    _make_admin(app, AMARA)
+    grant(app, AMARA, Role.ADMIN)
 
-    answer = await _ask(fake, fake.slash("admin grant", AMARA, person=KWAME, role="curator"))
+    answer = await ask(fake, fake.slash("admin grant", AMARA, person=KWAME, role="curator"))
 
     assert "now has the curator role" in answer["data"]["embeds"][0]["description"]
     assert _roles_of(app, KWAME) == {Role.CURATOR}
@@ -225,7 +162,7 @@ async def test_a_user_option_becomes_a_neutral_mention(
 async def test_link_on_discord_then_on_the_console_makes_one_member(
     fake: FakeDiscord, bot: LarchClient, app: App
 ) -> None:
-    given = await _ask(fake, fake.slash("link", AMARA))
+    given = await ask(fake, fake.slash("link", AMARA))
     assert given["data"]["flags"] & EPHEMERAL
     code = given["data"]["embeds"][0]["description"].split("code is ")[1][:11]
 
@@ -239,21 +176,17 @@ async def test_link_on_discord_then_on_the_console_makes_one_member(
 # --- buttons ---------------------------------------------------------------------------------
 
 
-def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [b for row in message.get("components", []) for b in row["components"]]
-
-
-async def _message_with_buttons(fake: FakeDiscord) -> dict[str, Any]:
+async def _message_withbuttons_of(fake: FakeDiscord) -> dict[str, Any]:
     """A message the bot sent, as Discord stores it: what a later click refers to."""
-    answer = await _ask(fake, fake.slash("define", AMARA, term="structural racism"))
+    answer = await ask(fake, fake.slash("define", AMARA, term="structural racism"))
     return {**fake.stored_message(answer["data"], CHANNEL_ID), "flags": 0}
 
 
 async def test_a_button_runs_its_action(fake: FakeDiscord, bot: LarchClient) -> None:
-    message = await _message_with_buttons(fake)
-    first = _buttons(message)[0]
+    message = await _message_withbuttons_of(fake)
+    first = buttons_of(message)[0]
 
-    answer = await _ask(fake, fake.click(first["custom_id"], KWAME, message))
+    answer = await ask(fake, fake.click(first["custom_id"], KWAME, message))
 
     assert answer["type"] == 4
     assert answer["data"]["embeds"][0]["title"] == first["label"]
@@ -263,12 +196,12 @@ async def test_buttons_keep_working_after_the_bot_restarts(
     fake: FakeDiscord, running: Running
 ) -> None:
     await running.start()
-    message = await _message_with_buttons(fake)
+    message = await _message_withbuttons_of(fake)
     await running.stop()
     await running.start()
 
-    second = _buttons(message)[1]
-    answer = await _ask(fake, fake.click(second["custom_id"], KWAME, message))
+    second = buttons_of(message)[1]
+    answer = await ask(fake, fake.click(second["custom_id"], KWAME, message))
 
     assert answer["data"]["embeds"][0]["title"] == second["label"]
 
@@ -285,7 +218,7 @@ async def test_buttons_keep_working_after_the_bot_restarts(
 async def test_an_unknown_or_forged_button_gets_a_clear_reply_and_changes_nothing(
     fake: FakeDiscord, bot: LarchClient, app: App, custom_id: str
 ) -> None:
-    await _ask(fake, fake.slash("help", KWAME))
+    await ask(fake, fake.slash("help", KWAME))
     message = fake.stored_message(
         {
             "components": [
@@ -298,7 +231,7 @@ async def test_an_unknown_or_forged_button_gets_a_clear_reply_and_changes_nothin
         CHANNEL_ID,
     )
 
-    answer = await _ask(fake, fake.click(custom_id, KWAME, message))
+    answer = await ask(fake, fake.click(custom_id, KWAME, message))
 
     assert answer["data"]["flags"] & EPHEMERAL
     assert "That button no longer does anything" in answer["data"]["embeds"][0]["description"]
@@ -309,7 +242,7 @@ async def test_an_unknown_or_forged_button_gets_a_clear_reply_and_changes_nothin
 async def test_a_forged_id_missing_from_the_message_still_gets_a_reply(
     fake: FakeDiscord, bot: LarchClient
 ) -> None:
-    answer = await _ask(fake, fake.click("larch:privacy.forget:confirm", KWAME))
+    answer = await ask(fake, fake.click("larch:privacy.forget:confirm", KWAME))
     assert "That button no longer does anything" in answer["data"]["embeds"][0]["description"]
 
 
@@ -327,7 +260,7 @@ async def test_a_handler_that_raises_gets_a_kind_ephemeral_reply_and_a_logged_tr
     await running.start()
 
     with caplog.at_level(logging.ERROR):
-        answer = await _ask(fake, fake.slash("boom", AMARA))
+        answer = await ask(fake, fake.slash("boom", AMARA))
 
     assert answer["data"]["flags"] & EPHEMERAL
     text = answer["data"]["embeds"][0]["description"]
@@ -350,7 +283,7 @@ async def test_a_slow_handler_is_deferred_then_followed_up(
     await running.start(defer_after=0.05)
     payload = fake.slash("export", AMARA)
 
-    deferred = await _ask(fake, payload)
+    deferred = await ask(fake, payload)
     release.set()
     followup = await fake.followup_to(payload)
 
@@ -363,7 +296,7 @@ async def test_a_gateway_close_is_resumed(fake: FakeDiscord, bot: LarchClient) -
     resume = await fake.wait_for_gateway(6)
     assert resume["d"]["session_id"] == "fake-session"
     assert resume["d"]["seq"] == 2  # READY and GUILD_CREATE were seen before the close
-    answer = await _ask(fake, fake.slash("remi stages", AMARA))
+    answer = await ask(fake, fake.slash("remi stages", AMARA))
     assert "6. Championing" in answer["data"]["embeds"][0]["description"]
     assert len([p for p in fake.gateway_received if p["op"] == 2]) == 1
 
@@ -371,7 +304,7 @@ async def test_a_gateway_close_is_resumed(fake: FakeDiscord, bot: LarchClient) -
 async def test_a_dropped_connection_is_resumed(fake: FakeDiscord, bot: LarchClient) -> None:
     await fake.drop_gateway()
     await fake.wait_for_gateway(6)
-    answer = await _ask(fake, fake.slash("remi stages", AMARA))
+    answer = await ask(fake, fake.slash("remi stages", AMARA))
     assert "6. Championing" in answer["data"]["embeds"][0]["description"]
 
 
@@ -379,7 +312,7 @@ async def test_a_rate_limited_interaction_answer_is_retried(
     fake: FakeDiscord, bot: LarchClient
 ) -> None:
     fake.rate_limit_next("POST", r"/interactions/\d+/[^/]+/callback", retry_after=0.05)
-    answer = await _ask(fake, fake.slash("remi stages", AMARA))
+    answer = await ask(fake, fake.slash("remi stages", AMARA))
     assert answer["type"] == 4
     assert [c.status for c in fake.calls_to("POST", r"/interactions/.*")] == [429, 200]
 
@@ -429,7 +362,7 @@ async def test_a_form_opens_as_a_modal_and_its_submission_reaches_the_handler_af
     fake: FakeDiscord, running: Running, feedback_app: App
 ) -> None:
     await running.start()
-    opened = await _ask(fake, fake.slash("feedback", AMARA))
+    opened = await ask(fake, fake.slash("feedback", AMARA))
     assert opened["type"] == 9
     modal = opened["data"]
     labels = [(c["label"], c["component"]["type"]) for c in modal["components"]]
@@ -439,7 +372,7 @@ async def test_a_form_opens_as_a_modal_and_its_submission_reaches_the_handler_af
     await running.stop()
     await running.start()
 
-    answer = await _ask(
+    answer = await ask(
         fake,
         fake.submit(
             modal["custom_id"],
@@ -460,11 +393,11 @@ async def test_a_form_asked_for_in_a_message_is_offered_as_a_button(
     await running.start()
     await fake.dispatch("MESSAGE_CREATE", fake.message(f"<@{BOT_ID}> feedback", AMARA))
     posted = await fake.wait_for_call("POST", f"/channels/{CHANNEL_ID}/messages")
-    [opener] = _buttons(posted.body)
+    [opener] = buttons_of(posted.body)
     assert opener["label"] == "Event feedback"
     message = fake.stored_message(posted.body, CHANNEL_ID)
 
-    opened = await _ask(fake, fake.click(opener["custom_id"], AMARA, message))
+    opened = await ask(fake, fake.click(opener["custom_id"], AMARA, message))
 
     assert opened["type"] == 9 and opened["data"]["title"] == "Event feedback"
 
@@ -514,7 +447,7 @@ async def test_bots_and_messages_not_for_the_bot_are_ignored(
 async def test_a_mentioned_person_reaches_the_handler_as_a_neutral_mention(
     fake: FakeDiscord, bot: LarchClient, app: App
 ) -> None:
-    _make_admin(app, AMARA)
+    grant(app, AMARA, Role.ADMIN)
     text = f"<@{BOT_ID}> admin grant <@!102> organiser"
     await fake.dispatch("MESSAGE_CREATE", fake.message(text, AMARA, mentions=[KWAME]))
     await fake.wait_for_call("POST", r"/channels/900101/messages")
@@ -563,11 +496,11 @@ async def test_a_long_button_value_survives_the_round_trip(
         app, [CommandSpec("offer", "Offer", "offer", offer)], [ActionSpec("test.echo", echo)]
     )
     await running.start()
-    answer = await _ask(fake, fake.slash("offer", AMARA))
-    [button] = _buttons(answer["data"])
+    answer = await ask(fake, fake.slash("offer", AMARA))
+    [button] = buttons_of(answer["data"])
     assert len(button["custom_id"]) <= 100
     message = fake.stored_message(answer["data"], CHANNEL_ID)
 
-    clicked = await _ask(fake, fake.click(button["custom_id"], AMARA, message))
+    clicked = await ask(fake, fake.click(button["custom_id"], AMARA, message))
 
     assert clicked["data"]["embeds"][0]["description"] == "got 206 characters: True"

@@ -4,7 +4,6 @@ configured only by environment variables, connects to the local fake Discord."""
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,6 @@ import pytest
 from tests.fake_discord import APPLICATION_ID, GUILD_ID, TOKEN, FakeDiscord, user
 
 START_UP_SECONDS = 60.0
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 def _environment(fake: FakeDiscord, tmp_path: Path, token: str = TOKEN) -> dict[str, str]:

@@ -23,14 +23,6 @@ DAY_BEFORE = "2026-11-30T10:30:00+00:00"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def slack_api() -> AsyncIterator[MockSlackApi]:
     async with running_mock() as mock:
         yield mock

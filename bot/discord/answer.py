@@ -18,7 +18,8 @@ from collections.abc import Awaitable, Sequence
 import discord
 
 from bot.discord.custom_ids import CustomIds
-from bot.discord.translate import Outgoing, modal_for, outgoing
+from bot.discord.form_pages import FormPages
+from bot.discord.translate import Outgoing, outgoing
 from handlers.vocabulary import Form, Reply
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,11 @@ DMS_CLOSED = (
 
 
 class Answerer:
-    def __init__(self, ids: CustomIds, defer_after: float = DEFER_AFTER_SECONDS) -> None:
+    def __init__(
+        self, ids: CustomIds, forms: FormPages, defer_after: float = DEFER_AFTER_SECONDS
+    ) -> None:
         self.ids = ids
+        self.forms = forms
         self.defer_after = defer_after
 
     async def interaction(
@@ -58,7 +62,8 @@ class Answerer:
             await self.apologise(interaction)
 
     async def open_form(self, interaction: discord.Interaction, form: Form) -> None:
-        await interaction.response.send_modal(modal_for(form, self.ids.modal(form)))
+        modal = self.forms.first_modal(form, str(interaction.user.id))
+        await interaction.response.send_modal(modal)
 
     async def apologise(self, interaction: discord.Interaction, reply: Reply = APOLOGY) -> None:
         try:
@@ -83,10 +88,15 @@ class Answerer:
             await self.open_form(interaction, reply.form)
             return
         sent = outgoing(reply, self.ids, form_as_button=reply.form is not None)
+        await self.deliver(interaction, sent, private=reply.private)
+
+    async def deliver(
+        self, interaction: discord.Interaction, sent: Outgoing, *, private: bool
+    ) -> None:
         if interaction.response.is_done():
-            await interaction.followup.send(**sent.kwargs(), ephemeral=reply.private)
+            await interaction.followup.send(**sent.kwargs(), ephemeral=private)
         else:
-            await interaction.response.send_message(**sent.kwargs(), ephemeral=reply.private)
+            await interaction.response.send_message(**sent.kwargs(), ephemeral=private)
 
     async def _send_privately(self, message: discord.Message, sent: Outgoing) -> None:
         try:

@@ -4,7 +4,8 @@ whose every message, slash command, click and form submission goes through the r
 Interactions arrive four ways, all answered through `Answerer`: slash commands through the
 app-command tree, button clicks through `ActionButton` (matched by custom id, so they
 survive restarts), modal submissions read from their custom id in `on_interaction`, and a
-click on anything else gets the router's "this button no longer works" reply.
+click on anything else gets the router's "this button no longer works" reply. A form longer
+than one modal goes page by page through `FormPages` before its handler sees it.
 """
 
 import logging
@@ -16,7 +17,8 @@ from discord import app_commands
 from bot.app import App
 from bot.discord import slash
 from bot.discord.answer import DEFER_AFTER_SECONDS, Answerer
-from bot.discord.custom_ids import BUTTON_ID, CustomIds, Kind
+from bot.discord.custom_ids import BUTTON_ID, CustomIds, Kind, Target
+from bot.discord.form_pages import Finished, FormPages
 from bot.discord.messenger import GROUPS_PURPOSE, DiscordMessenger
 from bot.discord.translate import (
     ActionButton,
@@ -67,7 +69,8 @@ class LarchClient(discord.AutoShardedClient):
         super().__init__(intents=intents(), **options)
         self.app = app
         self.ids = CustomIds(app.services.db, app.services.clock)
-        self.answerer = Answerer(self.ids, defer_after)
+        self.forms = FormPages(self.ids)
+        self.answerer = Answerer(self.ids, self.forms, defer_after)
         self.tree = LarchTree(self)
         channels = app.services.channels.get(Platform.DISCORD, {})
         self.messenger = DiscordMessenger(self, self.ids, channels.get(GROUPS_PURPOSE))
@@ -96,16 +99,16 @@ class LarchClient(discord.AutoShardedClient):
         target = self.ids.read(custom_id)
         if target is None or target.kind == Kind.FORM:
             await self.answerer.apologise(interaction, STALE_ACTION_REPLY)
+        elif target.kind == Kind.FORM_PAGE:
+            page = self.forms.open(target, str(interaction.user.id))
+            if isinstance(page, Reply):
+                await self.answerer.apologise(interaction, page)
+            else:
+                await interaction.response.send_modal(page)
         elif target.form is not None:
             await self.answerer.open_form(interaction, target.form)
         else:
-            action = Action(
-                actor_of(interaction.user),
-                target.action_id,
-                target.value,
-                place=_place(interaction),
-            )
-            await self.answerer.interaction(interaction, self.app.router.handle_action(action))
+            await self._act(interaction, target.action_id, target.value, {})
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type == discord.InteractionType.modal_submit:
@@ -127,16 +130,29 @@ class LarchClient(discord.AutoShardedClient):
     async def _take_form(self, interaction: discord.Interaction) -> None:
         data: dict[str, Any] = dict(interaction.data or {})
         target = self.ids.read(str(data.get("custom_id", "")))
-        if target is None or target.kind != Kind.FORM:
+        fields = submitted_fields(data.get("components", []))
+        if target is not None and target.kind == Kind.FORM_PAGE:
+            await self._take_page(interaction, target, fields)
+        elif target is not None and target.kind == Kind.FORM:
+            await self._act(interaction, target.action_id, target.value, fields)
+        else:
             await self.answerer.apologise(interaction, STALE_ACTION_REPLY)
-            return
-        action = Action(
-            actor_of(interaction.user),
-            target.action_id,
-            target.value,
-            submitted_fields(data.get("components", [])),
-            _place(interaction),
-        )
+
+    async def _take_page(
+        self, interaction: discord.Interaction, target: Target, fields: dict[str, str]
+    ) -> None:
+        step = self.forms.submit(target, str(interaction.user.id), fields)
+        if isinstance(step, Finished):
+            await self._act(interaction, step.form.action_id, step.form.value, step.fields)
+        elif isinstance(step, Reply):
+            await self.answerer.apologise(interaction, step)
+        else:
+            await self.answerer.deliver(interaction, step, private=True)
+
+    async def _act(
+        self, interaction: discord.Interaction, action_id: str, value: str, fields: dict[str, str]
+    ) -> None:
+        action = Action(actor_of(interaction.user), action_id, value, fields, _place(interaction))
         await self.answerer.interaction(interaction, self.app.router.handle_action(action))
 
 

@@ -3,6 +3,8 @@ its action from the id alone, after any restart, with no callback kept in memory
 
     larch:<action_id>:<value>        a button
     larch-form:<action_id>:<value>   a modal
+    larch-page:<draft key>:<page>    a page of a form longer than one modal: the modal, and
+                                     the Continue button that opens it (see form_pages.py)
 
 Discord allows 100 characters. A longer payload is kept in the database and the id carries
 its key instead (`larch#:<key>`, `larch-form#:<key>`); so is every form that a button has to
@@ -27,10 +29,12 @@ class Kind(StrEnum):
     BUTTON = "larch"
     FORM = "larch-form"
     OPEN_FORM = "larch-open"
+    FORM_PAGE = "larch-page"
 
 
 # Every id a button of ours can carry; discord.py matches clicks against it.
-BUTTON_ID = re.compile(r"larch(?:-open)?#?:.*", re.DOTALL)
+BUTTON_ID = re.compile(r"larch(?:-open|-page)?#?:.*", re.DOTALL)
+_PAGE = re.compile(r"(?P<draft>[\w-]{1,64}):(?P<page>[1-9])")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class Target:
     action_id: str = ""
     value: str = ""
     form: Form | None = None
+    # A page of a long form: the draft that keeps its answers so far, and which page.
+    draft: str = ""
+    page: int = 0
 
 
 class CustomIds:
@@ -57,6 +64,9 @@ class CustomIds:
     def form_opener(self, form: Form) -> str:
         return f"{Kind.OPEN_FORM}{STORED}:{self._keep({'form': asdict(form)})}"
 
+    def form_page(self, draft: str, page: int) -> str:
+        return f"{Kind.FORM_PAGE}:{draft}:{page}"
+
     def read(self, custom_id: str) -> Target | None:
         prefix, colon, rest = custom_id.partition(":")
         stored = prefix.endswith(STORED)
@@ -66,6 +76,11 @@ class CustomIds:
             return None
         if not colon:
             return None
+        if kind == Kind.FORM_PAGE:
+            page = _PAGE.fullmatch(rest)
+            if stored or page is None:
+                return None
+            return Target(kind, draft=page["draft"], page=int(page["page"]))
         if not stored:
             action_id, colon, value = rest.partition(":")
             if kind == Kind.OPEN_FORM or not colon or not action_id:
@@ -75,7 +90,7 @@ class CustomIds:
             payload = button_payloads.fetch(session, rest)
         try:
             if kind == Kind.OPEN_FORM:
-                return Target(kind, form=_form_from(payload["form"]))  # type: ignore[index]
+                return Target(kind, form=form_from(payload["form"]))  # type: ignore[index]
             return Target(kind, str(payload["action_id"]), str(payload["value"]))  # type: ignore[index]
         except (KeyError, TypeError):
             return None
@@ -91,7 +106,8 @@ class CustomIds:
             return button_payloads.keep(session, payload, self.clock.now())
 
 
-def _form_from(data: dict[str, Any]) -> Form:
+def form_from(data: dict[str, Any]) -> Form:
+    """A form as `asdict` left it."""
     fields = tuple(
         FormField(**{**field, "choices": tuple(field["choices"])}) for field in data["fields"]
     )

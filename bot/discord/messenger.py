@@ -56,7 +56,7 @@ class DiscordMessenger:
         channel = self.client.get_partial_messageable(int(ref.channel_id))
         sent = self._outgoing(reply)
         await channel.get_partial_message(int(ref.message_id)).edit(
-            embed=sent.embed, view=sent.view, attachments=sent.files
+            embeds=sent.embeds, view=sent.view, attachments=sent.files
         )
 
     def _outgoing(self, reply: Reply) -> Outgoing:

@@ -4,10 +4,11 @@
 A one-word command is a top-level slash command; a two-word one is a subcommand of a group
 named by its first word. Should a one-word command share its name with a group, it becomes
 that group's `show` subcommand. The options come from the usage text: each `@person` is a
-user picker, and the rest (`<term>`, `[kind or tag] <words>`) is one text option named after
-its last part, required when any part is in angle brackets. Descriptions are the commands'
-summaries. Whatever is picked is put back together as the text the command would have been
-typed as, and goes through the router like any other message.
+user picker, each bare choice of words (`add|remove`) a required pick among them, and the
+rest (`<term>`, `[kind or tag] <words>`) is one text option named after its last part,
+required when any part is in angle brackets. Descriptions are the commands' summaries.
+Whatever is picked is put back together as the text the command would have been typed as,
+and goes through the router like any other message.
 """
 
 import inspect
@@ -15,7 +16,7 @@ import keyword
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import discord
 from discord import app_commands
@@ -40,6 +41,8 @@ class Option:
     hint: str
     is_user: bool
     required: bool
+    # A pick among these words (`add|remove`), when set.
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,18 +81,23 @@ def plan(registry: Registry) -> list[SlashCommand]:
 
 def options_for(spec: CommandSpec) -> tuple[Option, ...]:
     rest = spec.usage[len(spec.name) :] if spec.usage.startswith(spec.name) else spec.usage
-    tokens = re.findall(r"@\w+|<[^>]*>|\[[^\]]*\]", rest)
-    texts = [t for t in tokens if not t.startswith("@")]
+    tokens = re.findall(r"@\w+|<[^>]*>|\[[^\]]*\]|\b\w+(?:\|\w+)+\b", rest)
+    texts = [t for t in tokens if t.startswith(("<", "["))]
+    words = {word for t in tokens if "|" in t and t[0].isalnum() for word in t.split("|")}
     options = []
     text_placed = False
     for token in tokens:
         if token.startswith("@"):
             options.append(Option(_option_name(token), "Pick a person", True, True))
+        elif token[0].isalnum():
+            choices = tuple(token.split("|"))
+            name = _option_name("_or_".join(choices))
+            options.append(Option(name, " or ".join(choices), False, True, choices))
         elif not text_placed:
             text_placed = True
-            hint = " ".join(texts)
+            hint = " ".join(texts) + _example(spec, words)
             required = any(t.startswith("<") for t in texts)
-            options.append(Option(_option_name(texts[-1]), hint + _example(spec), False, required))
+            options.append(Option(_option_name(texts[-1]), hint, False, required))
     return tuple(options)
 
 
@@ -111,10 +119,11 @@ def term_choices(knowledge: SearchIndex, typed: str) -> list[app_commands.Choice
     ]
 
 
-def _example(spec: CommandSpec) -> str:
-    """`, e.g. structural racism` from the first example, when it shows nothing but text."""
+def _example(spec: CommandSpec, picked: set[str]) -> str:
+    """`, e.g. structural racism` from the first example, when it shows nothing but text;
+    the `picked` words have options of their own and are left out."""
     for example in spec.examples[:1]:
-        typed = example[len(spec.name) :].strip()
+        typed = " ".join(w for w in example[len(spec.name) :].split() if w not in picked)
         if typed and "@" not in typed:
             return f", e.g. {typed}"
     return ""
@@ -170,6 +179,9 @@ def _callback(slash: SlashCommand, run: RunText) -> Callable[..., Awaitable[None
     ]
     for option in slash.options:
         kind: Any = discord.User if option.is_user else str
+        if option.choices:
+            # discord.py offers a Literal's values as the option's choices.
+            kind = Literal[option.choices]
         parameters.append(
             inspect.Parameter(
                 option.name,

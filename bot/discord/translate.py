@@ -1,13 +1,15 @@
 """Discord ↔ the neutral vocabulary, in one place.
 
 In: a message or an interaction gives an `Actor`, a `Place` and a command's text; a modal
-submission gives an action's fields. Out: a `Reply` becomes an embed (title, text, link), a
-view of buttons and files; a `Form` becomes a modal. Mentions are rewritten both ways:
-Discord's `<@123>` and `<@!123>` to the neutral `<@discord:123>` and back.
+submission gives an action's fields. Out: a `Reply` becomes embeds (title, text, link), a
+view of buttons and files; a `Form` becomes a modal, or several when it has more fields than
+one modal holds. Mentions are rewritten both ways: Discord's `<@123>` and `<@!123>` to the
+neutral `<@discord:123>` and back.
 """
 
 import io
 import logging
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,8 @@ DISCORD_MENTION = re.compile(r"<@!?(\d+)>")
 # and the component reference): longer text is cut rather than refused by Discord.
 EMBED_TITLE_LIMIT = 256
 EMBED_TEXT_LIMIT = 4096
+# All the embeds of one message together; a longer text is spread over several embeds.
+MESSAGE_EMBEDS_LIMIT = 6000
 BUTTON_LABEL_LIMIT = 80
 BUTTONS_PER_MESSAGE = 25
 MODAL_TITLE_LIMIT = 45
@@ -118,12 +122,12 @@ def native_mentions(text: str) -> str:
 class Outgoing:
     """A reply as the keyword arguments of discord.py's send functions."""
 
-    embed: discord.Embed
+    embeds: list[discord.Embed]
     view: discord.ui.View | None = None
     files: list[discord.File] = field(default_factory=list)
 
     def kwargs(self) -> dict[str, Any]:
-        sent: dict[str, Any] = {"embed": self.embed}
+        sent: dict[str, Any] = {"embeds": self.embeds}
         if self.view is not None:
             sent["view"] = self.view
         if self.files:
@@ -134,11 +138,17 @@ class Outgoing:
 def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> Outgoing:
     """`form_as_button`: the reply's form cannot be opened now (a modal only opens in answer
     to a click or a slash command), so it is offered as a button that opens it."""
-    embed = discord.Embed(
-        title=cut(reply.title, EMBED_TITLE_LIMIT) if reply.title else None,
-        description=cut(native_mentions(reply.text), EMBED_TEXT_LIMIT),
-        url=reply.link.url if reply.link is not None and reply.title else None,
-    )
+    title = cut(reply.title, EMBED_TITLE_LIMIT) if reply.title else None
+    text = cut(native_mentions(reply.text), MESSAGE_EMBEDS_LIMIT - len(title or ""))
+    first, *more = _chunks(text, EMBED_TEXT_LIMIT)
+    embeds = [
+        discord.Embed(
+            title=title,
+            description=first,
+            url=reply.link.url if reply.link is not None and reply.title else None,
+        ),
+        *(discord.Embed(description=chunk) for chunk in more),
+    ]
     buttons = list(reply.buttons)
     if reply.link is not None:
         buttons.append(reply.link)
@@ -158,20 +168,40 @@ def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> O
         for item in items[:BUTTONS_PER_MESSAGE]:
             view.add_item(item)
     files = [discord.File(io.BytesIO(a.content), filename=a.filename) for a in reply.attachments]
-    return Outgoing(embed, view, files)
+    return Outgoing(embeds, view, files)
 
 
-def modal_for(form: Form, custom_id: str) -> discord.ui.Modal:
+def _chunks(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, broken between lines where it can."""
+    chunks = [""]
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            chunks += [line[:limit], ""]
+            line = line[limit:]
+        if len(chunks[-1]) + len(line) > limit:
+            chunks.append("")
+        chunks[-1] += line
+    return [chunk.rstrip("\n") for chunk in chunks if chunk] or [""]
+
+
+def form_pages(form: Form) -> list[tuple[FormField, ...]]:
+    """The form's fields as Discord modals hold them: at most five to a modal, the modals
+    as even as they can be (six fields are three and three, not five and one)."""
+    count = max(1, math.ceil(len(form.fields) / MODAL_INPUTS))
+    size = max(1, math.ceil(len(form.fields) / count))
+    return [form.fields[start : start + size] for start in range(0, len(form.fields), size)]
+
+
+def modal_for(form: Form, custom_id: str, page: int = 1) -> discord.ui.Modal:
+    """The modal for one page (from 1) of the form; its title says which when there are
+    several."""
+    pages = form_pages(form)
+    of = f" ({page} of {len(pages)})" if len(pages) > 1 else ""
+    title = cut(form.title, MODAL_TITLE_LIMIT - len(of)) + of
     # Kept in discord.py's memory only while open; the submission is read from its custom
     # id (see CustomIds), so one that arrives after a restart is still answered.
-    modal = discord.ui.Modal(
-        title=cut(form.title, MODAL_TITLE_LIMIT), custom_id=custom_id, timeout=15 * 60
-    )
-    if len(form.fields) > MODAL_INPUTS:
-        log.warning(
-            "form %s has %d fields; a Discord modal holds 5", form.action_id, len(form.fields)
-        )
-    for form_field in form.fields[:MODAL_INPUTS]:
+    modal = discord.ui.Modal(title=title, custom_id=custom_id, timeout=15 * 60)
+    for form_field in pages[page - 1]:
         modal.add_item(
             discord.ui.Label(
                 text=cut(form_field.label, FIELD_LABEL_LIMIT), component=_input(form_field)
@@ -180,15 +210,38 @@ def modal_for(form: Form, custom_id: str) -> discord.ui.Modal:
     return modal
 
 
+def continue_form(form: Form, page: int, custom_id: str) -> Outgoing:
+    """The answer to one page of a long form: a button that opens page `page`. (A modal
+    cannot be opened in answer to another modal.)"""
+    pages = len(form_pages(form))
+    embed = discord.Embed(
+        title=cut(form.title, EMBED_TITLE_LIMIT),
+        description=f"Part {page - 1} of {pages} is kept; nothing is sent until the last "
+        "part. Press Continue for the rest.",
+    )
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        ActionButton(
+            discord.ui.Button(
+                label=f"Continue ({page} of {pages})",
+                style=discord.ButtonStyle.primary,
+                custom_id=custom_id,
+            )
+        )
+    )
+    return Outgoing([embed], view)
+
+
 def _input(form_field: FormField) -> discord.ui.Item[Any]:
     if form_field.choices and len(form_field.choices) <= SELECT_OPTIONS:
+        picked = _initial_choices(form_field)
         return discord.ui.Select(
             custom_id=form_field.name,
             options=[
                 discord.SelectOption(
                     label=cut(choice, SELECT_OPTION_LIMIT),
                     value=cut(choice, SELECT_OPTION_LIMIT),
-                    default=choice == form_field.initial,
+                    default=choice in picked,
                 )
                 for choice in form_field.choices
             ],
@@ -209,6 +262,13 @@ def _input(form_field: FormField) -> discord.ui.Item[Any]:
         default=form_field.initial or None,
         max_length=min(form_field.max_length, TEXT_INPUT_LIMIT),
     )
+
+
+def _initial_choices(form_field: FormField) -> set[str]:
+    # Several picks are prefilled as they are submitted: joined with commas.
+    if form_field.multiple:
+        return {part.strip() for part in form_field.initial.split(",")}
+    return {form_field.initial}
 
 
 def _button(button: Button, ids: CustomIds) -> discord.ui.Item[Any]:
