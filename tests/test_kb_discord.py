@@ -7,31 +7,28 @@ from typing import Any
 import pytest
 
 from bot.app import App
-from bot.discord.client import LarchClient
 from handlers.vocabulary import Platform, Role
-from storage import kb, members
+from storage import kb
+from tests.discord_support import Running, ask, buttons_of, grant
 from tests.fake_discord import EPHEMERAL, FakeDiscord, user
 from tests.kb_world import NEW_LINK, NEW_TITLE, NEW_WHY, knowledge  # noqa: F401
-from tests.test_discord_adapter import _ask, _buttons, app, bot, fake, running  # noqa: F401
 
 AMARA, KWAME, MALLORY = user(101, "Amara"), user(102, "Kwame"), user(103, "Mallory")
 CURATORS_CHANNEL_ID = 8050
 
 
 @pytest.fixture
-def curating(app: App) -> App:  # noqa: F811
-    """The adapter tests' app, with a curators' channel and Kwame a curator."""
+async def curating(app: App, running: Running) -> App:
+    """The Discord tests' app, running, with a curators' channel and Kwame a curator."""
     app.services.channels = {Platform.DISCORD: {"curators": str(CURATORS_CHANNEL_ID)}}
-    now = app.services.clock.now()
-    with app.services.db.session() as session:
-        kwame = members.identify(session, Platform.DISCORD, KWAME["id"], "Kwame", now)
-        members.grant_role(session, kwame.id, Role.CURATOR, now)
+    grant(app, KWAME, Role.CURATOR)
+    await running.start()
     return app
 
 
 async def _suggest(server: FakeDiscord) -> dict[str, Any]:
     """Amara opens the form with `/suggest` and sends it; the curators' post."""
-    opened = await _ask(server, server.slash("suggest", AMARA))
+    opened = await ask(server, server.slash("suggest", AMARA))
     assert opened["type"] == 9, opened
     modal = opened["data"]
     assert [c["label"] for c in modal["components"]] == [
@@ -41,7 +38,7 @@ async def _suggest(server: FakeDiscord) -> dict[str, Any]:
         "Why it helps, in one line",
         "Tags, separated by commas",
     ]
-    thanks = await _ask(
+    thanks = await ask(
         server,
         server.submit(
             modal["custom_id"],
@@ -62,22 +59,21 @@ async def _suggest(server: FakeDiscord) -> dict[str, Any]:
 
 
 async def test_a_suggestion_is_sent_on_discord_and_approved_by_a_curator(
-    fake: FakeDiscord,  # noqa: F811
-    bot: LarchClient,  # noqa: F811
+    fake: FakeDiscord,
     curating: App,
 ) -> None:
     post = await _suggest(fake)
     assert post["embeds"][0]["title"].endswith(NEW_TITLE)
-    approve, edit, reject, link = _buttons(post)
+    approve, edit, reject, link = buttons_of(post)
     assert [approve["label"], edit["label"], reject["label"]] == ["Approve", "Edit", "Reject"]
     assert link["url"] == NEW_LINK
 
-    refused = await _ask(fake, fake.click(approve["custom_id"], MALLORY, post))
+    refused = await ask(fake, fake.click(approve["custom_id"], MALLORY, post))
     assert refused["data"]["flags"] & EPHEMERAL
     assert "needs the curator role" in refused["data"]["embeds"][0]["description"]
     assert approved_rows(curating) == []
 
-    done = await _ask(fake, fake.click(approve["custom_id"], KWAME, post))
+    done = await ask(fake, fake.click(approve["custom_id"], KWAME, post))
 
     assert not done["data"].get("flags", 0) & EPHEMERAL  # the channel sees who approved
     assert done["data"]["embeds"][0]["description"].startswith(f"Approved by Kwame: “{NEW_TITLE}”")
@@ -86,24 +82,23 @@ async def test_a_suggestion_is_sent_on_discord_and_approved_by_a_curator(
         "which you suggested, is now in the LARCH knowledge base"
         in (told.body["embeds"][0]["description"])
     )
-    answer = await _ask(fake, fake.slash("find", AMARA, words="ethnic inequalities healthcare"))
+    answer = await ask(fake, fake.slash("find", AMARA, words="ethnic inequalities healthcare"))
     assert NEW_TITLE in str(answer["data"]["embeds"][0])
-    again = await _ask(fake, fake.click(approve["custom_id"], KWAME, post))
+    again = await ask(fake, fake.click(approve["custom_id"], KWAME, post))
     assert "was already approved by Kwame" in again["data"]["embeds"][0]["description"]
     assert len(approved_rows(curating)) == 1
 
 
 async def test_reject_on_discord_opens_a_modal_for_the_reason(
-    fake: FakeDiscord,  # noqa: F811
-    bot: LarchClient,  # noqa: F811
+    fake: FakeDiscord,
     curating: App,
 ) -> None:
     post = await _suggest(fake)
-    _, _, reject, _ = _buttons(post)
+    _, _, reject, _ = buttons_of(post)
 
-    opened = await _ask(fake, fake.click(reject["custom_id"], KWAME, post))
+    opened = await ask(fake, fake.click(reject["custom_id"], KWAME, post))
     assert opened["type"] == 9
-    done = await _ask(
+    done = await ask(
         fake,
         fake.submit(opened["data"]["custom_id"], KWAME, {"reason": "We have this report already."}),
     )
@@ -114,6 +109,6 @@ async def test_reject_on_discord_opens_a_modal_for_the_reason(
     assert approved_rows(curating) == []
 
 
-def approved_rows(app: App) -> list[str]:  # noqa: F811
+def approved_rows(app: App) -> list[str]:
     with app.services.db.session() as session:
         return [row.id for row in kb.approved_entries(session)]

@@ -18,7 +18,6 @@ from tests.slack_support import (
     SlackHarness,
     buttons,
     click,
-    mock,  # noqa: F401
     payload,
     serving,
     slack_app,
@@ -29,7 +28,7 @@ CURATORS_CHANNEL = "C0CURATORS"
 
 @pytest.fixture
 async def slack(
-    mock: MockSlackApi,  # noqa: F811
+    mock: MockSlackApi,
     sqlite_url: str,
     knowledge: SearchIndex,  # noqa: F811
     clock: ManualClock,
@@ -45,7 +44,7 @@ async def slack(
             yield harness
 
 
-def submitted(mock: MockSlackApi, metadata: str) -> dict[str, Any]:  # noqa: F811
+def submitted(mock: MockSlackApi, metadata: str) -> dict[str, Any]:
     """Amara's view_submission of the suggestion form."""
     data = payload("view_submission", mock)
     data["view"]["private_metadata"] = metadata
@@ -67,7 +66,7 @@ def by(person: str, data: dict[str, Any]) -> dict[str, Any]:
 
 async def test_a_suggestion_is_sent_on_slack_and_approved_by_a_curator(
     slack: SlackHarness,
-    mock: MockSlackApi,  # noqa: F811
+    mock: MockSlackApi,
 ) -> None:
     await slack.post(payload("slash_command", mock, text="suggest"))
     [opened] = await mock.wait_for("views.open")
