@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.config import ConfigError, Settings
 from handlers.clock import SystemClock
+from handlers.kb.library import load_approved
 from handlers.registry import Registry, build_registry
 from handlers.router import Router
 from handlers.services import Services
@@ -46,6 +47,7 @@ def build_app(
     )
     with database.session() as session:
         members.seed_admins(session, settings.larch_admins, services.clock.now())
+    load_approved(services)
     registry = build_registry()
     return App(
         settings,

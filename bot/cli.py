@@ -282,6 +282,38 @@ def search(query: str, as_json: bool, kind: str | None) -> None:
         click.echo(f"{m.score:5.1f}  {m.entry.id}  {m.entry.title}")
 
 
+@kb.command("export")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=CONTENT_DIR,
+    help="The content folder to write into.  [default: knowledge/content]",
+)
+def kb_export(out: Path) -> None:
+    """Write approved suggestions as content files, to fold into the curated set by pull
+    request; entries the folder already has (same id or link) are left alone."""
+    # Imported here so that this command stays one self-contained block of the CLI.
+    from bot.app import prepare_database
+    from handlers.kb.export import export_approved
+    from storage.db import Database
+
+    settings = _settings()
+    prepare_database(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            exported = export_approved(session, out, settings.timezone)
+    finally:
+        database.dispose()
+    for path in exported.written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(exported.written)} written, {len(exported.present)} already in {out}.")
+    problems = check_directory(out)
+    if problems:
+        click.echo("\n".join(["The folder now has problems to fix:", *problems]), err=True)
+        raise SystemExit(1)
+
+
 @cli.group("remi")
 def remi_group() -> None:
     """REMI check-ins."""

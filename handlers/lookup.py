@@ -7,6 +7,7 @@ does not have the answer yet. A weak match is offered as a suggestion, never as 
 
 from collections.abc import Sequence
 
+from handlers.kb import feedback
 from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
 from handlers.vocabulary import Button, Reply
@@ -17,8 +18,8 @@ MAX_RELATED_BUTTONS = 4
 MAX_FIND_RESULTS = 5
 
 HOW_TO_SUGGEST = (
-    "If you know a good source on this, share the link with one of the hub's curators so "
-    "it can be added."
+    "If you know a good source on this, `suggest <link> <title>` sends it to the hub's "
+    "curators so it can be added."
 )
 
 
@@ -105,10 +106,12 @@ def _answer(query: str, matches: Sequence[Match], services: Services) -> Reply:
     # A question naming two terms ("the difference between institutional and structural
     # racism") gets both: the best as the answer, the other near the top as the first button.
     also = [m.entry for m in others if m.score >= best.score - 10][:1]
-    return entry_reply(best.entry, services, also=also)
+    reply = entry_reply(best.entry, services, also=also)
+    return feedback.with_feedback_buttons(reply, query, best.entry.id)
 
 
 def _not_found(query: str, services: Services) -> Reply:
+    feedback.note_unanswered(services, query)
     suggestions = services.knowledge.closest(query)
     lines = [f"I don't have that yet: nothing in the LARCH knowledge base answers “{query}”."]
     if suggestions:

@@ -91,6 +91,7 @@ def build_registry() -> Registry:
         admin,
         events,
         intros,
+        kb,
         linking,
         lookup,
         privacy,
@@ -100,7 +101,7 @@ def build_registry() -> Registry:
     )
     from handlers import help as help_command
 
-    features = [events, intros, remi, steering]
+    features = [events, intros, kb, remi, steering]
     commands = [
         *lookup.COMMANDS,
         *remi_stages.COMMANDS,

@@ -4,6 +4,7 @@ import storage.button_payloads
 import storage.due
 import storage.events
 import storage.intros
+import storage.kb
 import storage.links
 import storage.models
 import storage.remi

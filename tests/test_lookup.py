@@ -23,9 +23,10 @@ async def test_an_answer_carries_its_source_link_and_related_entries(bot: Bot) -
     assert reply.link is not None and reply.link.url
     assert reply.link.url in reply.text
     assert "Source: " in reply.text
-    related = {button.value for button in reply.buttons}
-    assert "institutional-racism" in related
-    assert all(button.action_id == "lookup.show" for button in reply.buttons)
+    *related, helpful, unhelpful = reply.buttons
+    assert "institutional-racism" in {button.value for button in related}
+    assert all(button.action_id == "lookup.show" for button in related)
+    assert (helpful.label, unhelpful.label) == ("Helpful", "Not what I needed")
 
 
 @pytest.mark.parametrize(

@@ -144,9 +144,10 @@ async def test_slash_command_answers_only_the_asker_in_block_kit(
     # The title is the header; the section starts with the summary, not the title again.
     assert section["text"]["type"] == "mrkdwn"
     assert not section["text"]["text"].startswith("Workforce Race Equality Standard (WRES)")
-    read_more, *related = actions["elements"]
+    read_more, *related, helpful, unhelpful = actions["elements"]
     assert read_more["text"]["text"] == "Read more" and read_more["url"].startswith("https://")
     assert related and all(b["action_id"].startswith("lookup.show#") for b in related)
+    assert [helpful["text"]["text"], unhelpful["text"]["text"]] == ["Helpful", "Not what I needed"]
     action_ids = [b["action_id"] for b in actions["elements"]]
     assert len(set(action_ids)) == len(action_ids)
     assert mock.calls_to("chat.postMessage") == []

@@ -1,0 +1,195 @@
+"""Members suggest resources: `suggest <link> <title>`, or `suggest` alone for a short form
+(title, link, what it is, why it helps, tags).
+
+A link that is not a web address, or an over-long title, gets a kind reply and
+nothing is stored. When the knowledge base already has the link, or an entry whose name
+reads almost the same, or the link is already waiting for review, the member is shown what
+we have and asked before anything is sent. A suggestion sent goes to the curators (see
+review.py) and the member is thanked.
+"""
+
+import json
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlmodel import Session
+
+from handlers.kb import review
+from handlers.kb.library import url_key
+from handlers.kb.suggestion import as_fields, link_problem, read_suggestion, suggestion_form
+from handlers.registry import ActionSpec, CommandSpec, Request
+from handlers.services import Services
+from handlers.vocabulary import Button, ButtonStyle, Reply
+from knowledge.normalise import normalise
+from knowledge.search import SearchIndex
+from storage import kb
+from storage.kb import Suggested
+
+SEND = "kb.suggest"
+SEND_ANYWAY = "kb.suggest_anyway"
+LEAVE_IT = "kb.suggest_leave"
+# fuzz.ratio of two normalised names at or above which they are "very close": a typo or a
+# plural apart ("Anti-racism toolkits" and "anti-racism toolkit"), not merely on one topic.
+CLOSE_NAME = 90
+MAX_SIMILAR = 3
+
+FORM_OPENING = (
+    "Thank you for helping the knowledge base grow. Tell me about it: the curators read "
+    "every suggestion."
+)
+
+
+async def suggest(request: Request, services: Services) -> Reply:
+    if not request.args:
+        return Reply(FORM_OPENING, form=suggestion_form(SEND), private=True)
+    link, _, title = request.args.partition(" ")
+    if not title.strip():
+        problem = link_problem(link)
+        if problem is not None:
+            return _cannot_take(problem)
+        return Reply(
+            "What is it called? The form has the link already.",
+            form=suggestion_form(SEND, initial={"link": link}),
+            private=True,
+        )
+    return await _offer(request, services, read_suggestion({"link": link, "title": title}))
+
+
+async def send_form(request: Request, services: Services) -> Reply:
+    return await _offer(request, services, read_suggestion(request.fields))
+
+
+async def send_anyway(request: Request, services: Services) -> Reply:
+    """ "Submit anyway": the button carries the suggestion, read and checked again here."""
+    try:
+        fields = json.loads(request.args)
+    except ValueError:
+        fields = None
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        return Reply(
+            "That button no longer works, so nothing was sent. Try `suggest` again.", private=True
+        )
+    suggested = read_suggestion(fields)
+    if isinstance(suggested, str):
+        return _cannot_take(suggested)
+    return await _send(request, services, suggested)
+
+
+async def leave_it(request: Request, services: Services) -> Reply:
+    return Reply("No problem: nothing was sent. Thank you for looking out.", private=True)
+
+
+async def _offer(request: Request, services: Services, suggested: Suggested | str) -> Reply:
+    if isinstance(suggested, str):
+        return _cannot_take(suggested)
+    with services.db.session() as session:
+        similar = _already_have(session, services.knowledge, suggested)
+    if not similar:
+        return await _send(request, services, suggested)
+    lines = [f"• “{s.title}” ({s.why})" for s in similar]
+    return Reply(
+        "\n".join(["Looks like we already have:", *lines, "Submit yours anyway?"]),
+        buttons=(
+            Button(
+                "Submit anyway",
+                action_id=SEND_ANYWAY,
+                value=json.dumps(as_fields(suggested), ensure_ascii=False),
+                style=ButtonStyle.PRIMARY,
+            ),
+            Button("No, leave it", action_id=LEAVE_IT),
+            *(
+                Button(s.title, action_id="lookup.show", value=s.entry_id)
+                for s in similar
+                if s.entry_id
+            ),
+        ),
+        private=True,
+    )
+
+
+async def _send(request: Request, services: Services, suggested: Suggested) -> Reply:
+    now = services.clock.now()
+    with services.db.session() as session:
+        mine = [
+            s
+            for s in kb.pending_submissions(session)
+            if s.submitted_by == request.member.id and s.url_key == suggested.url_key
+        ]
+        if mine:
+            return Reply(
+                f"You have suggested this link already (“{mine[0].title}”), and it is waiting "
+                "for the curators. Nothing new was sent.",
+                private=True,
+            )
+        submission = kb.add_submission(session, suggested, request.member.id, now)
+    await review.post_suggestion(services, submission, request.member.display_name)
+    return Reply(
+        f"Thank you, {request.member.display_name}! I've passed “{suggested.title}” to the "
+        "curators to review, and I'll let you know what they decide.",
+        private=True,
+    )
+
+
+def _cannot_take(problem: str) -> Reply:
+    return Reply(
+        f"I couldn't take that suggestion: {problem} Nothing was sent. Try "
+        "`suggest <link> <title>`, or `suggest` on its own for a form.",
+        private=True,
+    )
+
+
+@dataclass(frozen=True)
+class Similar:
+    title: str
+    why: str
+    entry_id: str | None = None
+
+
+def _already_have(session: Session, knowledge: SearchIndex, suggested: Suggested) -> list[Similar]:
+    """Entries and waiting suggestions with the same link, then entries whose title or
+    alias reads almost like the suggested title."""
+    found = [
+        Similar(e.title, "the same link", e.id)
+        for e in knowledge.entries
+        if e.url and url_key(e.url) == suggested.url_key
+    ]
+    found += [
+        Similar(s.title, "the same link, suggested already and waiting for review")
+        for s in kb.pending_submissions(session)
+        if s.url_key == suggested.url_key
+    ]
+    names = {
+        (entry.id, name): normalise(name)
+        for entry in knowledge.entries
+        for name in (entry.title, *entry.aliases)
+    }
+    close = process.extract(
+        normalise(suggested.title), names, scorer=fuzz.ratio, score_cutoff=CLOSE_NAME, limit=None
+    )
+    for _, _, (entry_id, name) in close:
+        if all(s.entry_id != entry_id for s in found):
+            entry = knowledge.get(entry_id)
+            if entry is not None:
+                why = "a very similar title" if name == entry.title else f"also called “{name}”"
+                found.append(Similar(entry.title, why, entry_id))
+    return found[:MAX_SIMILAR]
+
+
+COMMANDS = [
+    CommandSpec(
+        name="suggest",
+        summary="Suggest a resource for the knowledge base; on its own, opens a short form",
+        usage="suggest [link and title]",
+        handler=suggest,
+        examples=(
+            "suggest https://www.nhsrho.org/research/ Ethnic inequalities in healthcare",
+            "suggest",
+        ),
+    ),
+]
+
+ACTIONS = [
+    ActionSpec(SEND, send_form),
+    ActionSpec(SEND_ANYWAY, send_anyway),
+    ActionSpec(LEAVE_IT, leave_it),
+]
