@@ -1,7 +1,7 @@
 """Knowledge base: suggestions, approved entries, review state, answer feedback, digest
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0007
 Create Date: 2026-11-21 22:16:30.992582
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0008"
-down_revision: str | None = "0002"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """events, rsvps, announcements, feedback and calendar feeds
 
-Revision ID: 0004
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-21 21:48:13.342055
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0004"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """link codes and button payloads
 
-Revision ID: 0003
-Revises: 0007
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-21 21:48:53.698107
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0003"
-down_revision: str | None = "0007"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """slack events taken
 
-Revision ID: 0002
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-21 21:45:44.321247
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0002"
-down_revision: str | None = "0004"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
