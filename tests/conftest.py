@@ -41,6 +41,23 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 pytest_plugins = ["tests.slack_support", "tests.discord_support"]
 
 
+# Settings the bot reads from the environment: a test's subprocess gets only those it sets.
+BOT_SETTINGS = ("SLACK_", "DISCORD_", "LARCH_", "DATABASE_URL", "PORT")
+
+
+def bot_environment(database: Path, **settings: str) -> dict[str, str]:
+    """The environment for a `python -m bot` subprocess: this process's, without any bot
+    setting, plus an SQLite file at `database` and the given settings."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(BOT_SETTINGS)}
+    return clean | {"DATABASE_URL": f"sqlite:///{database}"} | settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 # --- databases ------------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import socket
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Mapping
@@ -32,6 +31,7 @@ from handlers.router import Router
 from handlers.vocabulary import Platform, Role
 from knowledge.search import SearchIndex
 from storage import members
+from tests.conftest import free_port
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -40,12 +40,6 @@ APP_TOKEN = "xapp-1-A0LARCH-1234-abcdef"
 BOT_USER_ID = "U0LARCHBOT"
 BOT_ID = "B0LARCHBOT"
 USERS = {"U0AMARA": "Amara Okafor", "U0KWAME": "Kwame Mensah", "U0NGOZI": "Ngozi Eze"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- the mock Web API -----------------------------------------------------------------

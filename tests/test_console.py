@@ -1,23 +1,18 @@
 """The console adapter, driven through stdin as an operator or a pipe would."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import bot_environment
+
 
 def larch_bot(
     tmp_path: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "DISCORD_", "LARCH_", "DATABASE_URL"))
-    }
-    environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
-    environment.update(env or {})
+    environment = bot_environment(tmp_path / "console.db", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

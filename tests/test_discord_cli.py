@@ -2,29 +2,24 @@
 configured only by environment variables, connects to the local fake Discord."""
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import bot_environment
 from tests.fake_discord import APPLICATION_ID, GUILD_ID, TOKEN, FakeDiscord, user
 
 START_UP_SECONDS = 60.0
 
 
 def _environment(fake: FakeDiscord, tmp_path: Path, token: str = TOKEN) -> dict[str, str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "DISCORD_", "LARCH_", "DATABASE_URL"))
-    }
-    return environment | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'larch.db'}",
-        "DISCORD_TOKEN": token,
-        "DISCORD_GUILD_ID": str(GUILD_ID),
-        "DISCORD_API_BASE": fake.api_base,
-    }
+    return bot_environment(
+        tmp_path / "larch.db",
+        DISCORD_TOKEN=token,
+        DISCORD_GUILD_ID=str(GUILD_ID),
+        DISCORD_API_BASE=fake.api_base,
+    )
 
 
 @pytest.mark.parametrize("command", [["serve", "discord"], ["run"]])

@@ -3,7 +3,6 @@ sending sides: a reminder due for a Discord member goes to Discord, one for a Sl
 member to Slack, with no gateway connection or socket needed."""
 
 import asyncio
-import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from bot.config import Settings
 from handlers.clock import ManualClock
 from handlers.vocabulary import Action, Actor, Platform, Role
 from storage import members
+from tests.conftest import bot_environment
 from tests.events_support import NOW, WORKSHOP
 from tests.fake_discord import TOKEN, FakeDiscord
 from tests.slack_support import MockSlackApi, running_mock
@@ -42,11 +42,6 @@ async def going_to_the_workshop(database_url: str, *attendees: Actor) -> None:
 
 
 async def dispatch(tmp_path: Path, at: str, **environment: str) -> str:
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "DISCORD_", "LARCH_", "DATABASE_URL"))
-    }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -55,7 +50,7 @@ async def dispatch(tmp_path: Path, at: str, **environment: str) -> str:
         "--now",
         at,
         cwd=tmp_path,
-        env=clean | {"DATABASE_URL": f"sqlite:///{tmp_path / 'larch.db'}"} | environment,
+        env=bot_environment(tmp_path / "larch.db", **environment),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

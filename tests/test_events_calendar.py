@@ -8,9 +8,8 @@ import aiohttp
 from icalendar import Calendar
 
 from bot.web import build_web_app, serve
-from tests.conftest import Bot
+from tests.conftest import Bot, free_port
 from tests.events_support import WORKSHOP_START, create_event
-from tests.test_web import free_port
 
 PUBLIC_URL = "https://larch.example.org"
 

@@ -2,7 +2,6 @@
 starts them: a real process, talking to the local mock Slack."""
 
 import asyncio
-import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +12,7 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from bot.slack.app import check_settings
+from tests.conftest import bot_environment
 from tests.slack_support import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -75,17 +75,9 @@ def test_start_up_stops_with_the_message_and_no_trace(tmp_path: Path) -> None:
 async def bot_process(
     tmp_path: Path, mock: MockSlackApi, *args: str, **env: str
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "DISCORD_", "LARCH_", "DATABASE_URL", "PORT"))
-    }
-    environment |= {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'slack.db'}",
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_API_URL": mock.api_url,
-        **env,
-    }
+    environment = bot_environment(
+        tmp_path / "slack.db", SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=mock.api_url, **env
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

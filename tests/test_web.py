@@ -1,18 +1,10 @@
 """The HTTP server's own routes, over real HTTP on 127.0.0.1."""
 
-import socket
-
 import aiohttp
 
 from bot.web import build_web_app, serve
 from storage.db import Database
-from tests.conftest import Bot
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import Bot, free_port
 
 
 async def get_health(bot: Bot) -> tuple[int, dict[str, str]]:
