@@ -9,4 +9,5 @@ import storage.links
 import storage.models
 import storage.remi
 import storage.slack_events
+import storage.slack_inbox
 import storage.steering  # noqa: F401

@@ -1,0 +1,101 @@
+"""Slack requests acknowledged and waiting for their answer.
+
+The web process acknowledges Slack within its 3 seconds and leaves the answering to an
+answering process (`larch-bot serve slack-worker`, or the same process under `larch-bot
+run`). What passes between them is a row here, written before the acknowledgement, so a
+restart between the two loses nothing: a row taken by a process that died is taken again
+once its lease runs out.
+
+A member's requests are answered one at a time, in the order they arrived (`remi org add`
+before `remi lead add`): only the oldest waiting row of each member can be taken, and a
+row is deleted once answered.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, exists, insert, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Field, Session, SQLModel, col, delete, func, select
+
+from storage.types import UTCDateTime
+
+
+class SlackRequest(SQLModel, table=True):
+    __tablename__ = "slack_inbox"
+    __table_args__ = (Index("ix_slack_inbox_user_id_id", "user_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The Slack user who asked: their requests keep their order.
+    user_id: str = Field(max_length=40)
+    kind: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A request to answer: what Slack sent (`kind` says which listener took it)."""
+
+    kind: str
+    user_id: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Taken:
+    id: int
+    request: Waiting
+    # How many times a process has taken it, this time included: more than once means
+    # an answering process died with it in hand.
+    attempts: int
+
+
+def put(session: Session, requests: Iterable[Waiting], now: datetime) -> None:
+    rows = [
+        {"kind": r.kind, "user_id": r.user_id, "payload": r.payload, "received_at": now}
+        for r in requests
+    ]
+    # One multi-row INSERT, without building an ORM object for each row.
+    session.execute(insert(SlackRequest), rows)
+
+
+def take(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Taken]:
+    """Up to `limit` requests, oldest first: each the oldest of its member's, and not in
+    the hands of a live process.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent answering processes
+    take different rows; on SQLite the whole transaction holds the write lock.
+    """
+    earlier = aliased(SlackRequest)
+    rows = session.exec(
+        select(SlackRequest)
+        .where(
+            or_(col(SlackRequest.claimed_until).is_(None), col(SlackRequest.claimed_until) < now),
+            ~exists().where(earlier.user_id == SlackRequest.user_id, earlier.id < SlackRequest.id),
+        )
+        .order_by(col(SlackRequest.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        row.claimed_until = now + lease
+        row.attempts += 1
+    session.flush()
+    return [
+        Taken(row.id, Waiting(row.kind, row.user_id, dict(row.payload)), row.attempts)  # type: ignore[arg-type]
+        for row in rows
+    ]
+
+
+def finish(session: Session, ids: Sequence[int]) -> None:
+    """The requests are answered (or given up on): the member's next one can be taken."""
+    session.exec(delete(SlackRequest).where(col(SlackRequest.id).in_(ids)))  # type: ignore[call-overload]
+
+
+def count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(SlackRequest)).one()
