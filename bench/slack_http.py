@@ -1,11 +1,12 @@
 """How fast does Slack over HTTP acknowledge `/larch define …`, against a bare slack-bolt app?
 
-Starts, each in its own process: a local mock of Slack's Web API (the tests' mock), the
-LARCH app exactly as `larch-bot serve slack-http` runs it (signature checks, retry
-dedupe, router, SQLite database in a temporary directory), and a bare slack-bolt
-AsyncApp whose only listener acks. Then, for a few rounds, fires N signed requests with
-C concurrent clients from this process at the bare app and then at LARCH, and prints
-requests/s and p50/p99 ack latency for both and the ratio, per round and the median.
+Starts, each in its own process: a local mock of Slack's Web API (the tests' mock), LARCH
+exactly as the Procfile runs it (`larch-bot serve slack-http`, which verifies, writes to
+the inbox and acks, and `larch-bot serve slack-worker`, which answers; SQLite database in
+a temporary directory, migrated first), and a bare slack-bolt AsyncApp whose only
+listener acks. Then, for a few rounds, fires N signed requests with C concurrent clients
+from this process at the bare app and then at LARCH, and prints requests/s and p50/p99
+ack latency for both and the ratio, per round and the median.
 An ack is only a promise, so it also prints how long LARCH took to deliver every answer
 to its response_url; the next round starts only once it has, so that LARCH's backlog
 never competes with the bare app.
@@ -39,8 +40,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.slack.runner import EVENTS_PATH, mount, run_http
+from bot.slack.runner import EVENTS_PATH, mount, run_answering, run_http
 from bot.web import serve
+from storage import migrate
 from tests.slack_support import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -76,9 +78,8 @@ def serve_mock(port: int) -> None:
     asyncio.run(main())
 
 
-def serve_larch(api_url: str, port: int, workdir: str) -> None:
-    logging.basicConfig(level=logging.WARNING)
-    settings = Settings(
+def larch_settings(api_url: str, workdir: str) -> Settings:
+    return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite:///{workdir}/larch.db",
         slack_bot_token=BOT_TOKEN,
@@ -86,7 +87,16 @@ def serve_larch(api_url: str, port: int, workdir: str) -> None:
         slack_api_url=api_url,
     )
 
-    asyncio.run(run_http(build_app(settings), "127.0.0.1", port))
+
+def serve_larch(api_url: str, port: int, workdir: str) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    app = build_app(larch_settings(api_url, workdir))
+    asyncio.run(run_http(app, "127.0.0.1", port, answer_here=False))
+
+
+def serve_larch_worker(api_url: str, workdir: str) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(run_answering(build_app(larch_settings(api_url, workdir))))
 
 
 def serve_bare(api_url: str, port: int) -> None:
@@ -242,10 +252,13 @@ async def main(count: int, concurrency: int, times: int) -> None:
     # Only its address is used here: the mock itself runs in its own process.
     mock = MockSlackApi(base_url=f"http://127.0.0.1:{mock_port}")
     with tempfile.TemporaryDirectory() as workdir:
+        # As `make run` does, so that the two LARCH processes do not race to migrate.
+        migrate.upgrade(larch_settings(mock.api_url, workdir).database_url)
         servers = [
             spawn.Process(target=serve_mock, args=(mock_port,)),
             spawn.Process(target=serve_bare, args=(mock.api_url, bare_port)),
             spawn.Process(target=serve_larch, args=(mock.api_url, larch_port, workdir)),
+            spawn.Process(target=serve_larch_worker, args=(mock.api_url, workdir)),
         ]
         for server in servers:
             server.start()

@@ -125,23 +125,25 @@ def run(host: str, port: int) -> None:
 
 
 @cli.command()
-@click.argument("process", type=click.Choice(["slack-http", "discord", "clock"]))
+@click.argument("process", type=click.Choice(["slack-http", "slack-worker", "discord", "clock"]))
 @HOST_OPTION
 @PORT_OPTION
 def serve(process: str, host: str, port: int) -> None:
     """Run one process type (see the Procfile)."""
     settings = _settings()
-    if process == "slack-http":
+    if process.startswith("slack-"):
         from bot.slack import app as slack
-        from bot.slack.runner import run_http
+        from bot.slack.runner import run_answering, run_http
 
         slack.check_settings(settings, socket_mode=False)
-        _run_adapters(settings, [partial(run_http, host=host, port=port)], with_scheduler=False)
+        # The web process acknowledges and the worker answers (see bot/slack/inbox.py).
+        web = partial(run_http, host=host, port=port, answer_here=False)
+        _run_adapters(settings, [web if process == "slack-http" else run_answering])
         return
     if process == "discord":
         from bot.discord.runner import run_discord
 
-        _run_adapters(settings, [run_discord], with_scheduler=False)
+        _run_adapters(settings, [run_discord])
         return
     if process != "clock":
         raise click.ClickException(f"`serve {process}` is not configured in this version yet.")
@@ -172,7 +174,8 @@ def _platform_adapters(settings: Settings, host: str, port: int) -> list[Adapter
         socket_mode = slack.uses_socket_mode(settings)
         # Before the database is touched: a missing token is reported first.
         slack.check_settings(settings, socket_mode=socket_mode)
-        adapters.append(run_socket_mode if socket_mode else partial(run_http, host=host, port=port))
+        web = partial(run_http, host=host, port=port, answer_here=True)
+        adapters.append(run_socket_mode if socket_mode else web)
     if settings.discord_configured:
         from bot.discord.runner import run_discord
 
@@ -180,7 +183,9 @@ def _platform_adapters(settings: Settings, host: str, port: int) -> list[Adapter
     return adapters
 
 
-def _run_adapters(settings: Settings, adapters: list[Adapter], *, with_scheduler: bool) -> None:
+def _run_adapters(
+    settings: Settings, adapters: list[Adapter], *, with_scheduler: bool = False
+) -> None:
     """Run `adapters` (and the scheduler) in one event loop until Ctrl-C or a fatal error."""
     app = build_app(settings)
 

@@ -3,6 +3,7 @@ websocket), recorded-style payloads, signed requests, and the real Bolt app serv
 HTTP on 127.0.0.1. Nothing leaves the machine."""
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -23,7 +24,8 @@ from aiohttp import web
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.slack.app import build_bolt_app, connect
-from bot.slack.runner import EVENTS_PATH, mount
+from bot.slack.inbox import Answerer, Inbox
+from bot.slack.runner import EVENTS_PATH, answering, mount
 from bot.web import build_web_app, serve
 from handlers.clock import ManualClock
 from handlers.registry import Registry
@@ -393,6 +395,7 @@ class SlackHarness:
     url: str
     http: aiohttp.ClientSession
     listeners: "ListenerTasks"
+    answerer: Answerer | None
 
     async def post(
         self,
@@ -410,9 +413,13 @@ class SlackHarness:
             return response.status, await response.text()
 
     async def finish(self) -> int:
-        """Wait for the work listeners do after their ack; how many listeners ran since
-        the last call, so a test can tell "ignored" from "never reached"."""
-        return await self.listeners.finish()
+        """Wait for the listeners and then for the answers to what they acknowledged; how
+        many listeners ran since the last call, so a test can tell "ignored" from "never
+        reached"."""
+        ran = await self.listeners.finish()
+        if self.answerer is not None:
+            await self.answerer.drained()
+        return ran
 
 
 class ListenerTasks:
@@ -478,17 +485,26 @@ async def slack_app(
 
 
 @asynccontextmanager
-async def serving(app: App, mock: MockSlackApi) -> AsyncIterator[SlackHarness]:
-    """`app` behind the real Bolt app on the real web app, over HTTP on 127.0.0.1."""
-    async with connect(app) as messenger:
+async def serving(
+    app: App, mock: MockSlackApi, *, answer_here: bool = True
+) -> AsyncIterator[SlackHarness]:
+    """`app` behind the real Bolt app on the real web app, over HTTP on 127.0.0.1, and
+    answering what it acknowledges unless told otherwise (as `serve slack-http` does)."""
+    async with connect(app) as messenger, contextlib.AsyncExitStack() as answers:
+        inbox = Inbox(app.services.db, app.services.clock)
         web_app = build_web_app(app)
-        mount(web_app, build_bolt_app(app, messenger))
+        mount(web_app, build_bolt_app(app, messenger, inbox))
         port = free_port()
         runner = await serve(web_app, "127.0.0.1", port)
+        answerer = (
+            await answers.enter_async_context(answering(app, messenger, inbox))
+            if answer_here
+            else None
+        )
         try:
             async with ListenerTasks.watching() as listeners, aiohttp.ClientSession() as http:
                 url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
-                yield SlackHarness(app, mock, url, http, listeners)
+                yield SlackHarness(app, mock, url, http, listeners, answerer)
         finally:
             await runner.cleanup()
 

@@ -105,12 +105,12 @@ async def wait_for_line(process: asyncio.subprocess.Process, text: str) -> None:
             return
 
 
-async def test_serve_slack_http_answers_signed_requests_and_health_checks(
+async def test_the_web_process_acknowledges_and_the_worker_process_answers(
     tmp_path: Path, mock: MockSlackApi
 ) -> None:
     port = free_port()
-    args = ("serve", "slack-http", "--host", "127.0.0.1", "--port", str(port))
-    async with bot_process(tmp_path, mock, *args, SLACK_SIGNING_SECRET=SIGNING_SECRET) as process:
+    web = ("serve", "slack-http", "--host", "127.0.0.1", "--port", str(port))
+    async with bot_process(tmp_path, mock, *web, SLACK_SIGNING_SECRET=SIGNING_SECRET) as process:
         await wait_for_line(process, "listening on")
         body, headers = signed(payload("slash_command", mock, text="define wres"))
         base = f"http://127.0.0.1:{port}"
@@ -119,8 +119,13 @@ async def test_serve_slack_http_answers_signed_requests_and_health_checks(
                 assert (health.status, await health.json()) == (200, {"status": "ok"})
             async with http.post(f"{base}/slack/events", data=body, headers=headers) as acked:
                 assert acked.status == 200
-        [answer] = await mock.wait_for("response_url", timeout=30)
-        assert "Workforce Race Equality Standard" in answer.body["text"]
+        assert mock.calls_to("response_url") == []
+
+        # Started only after the ack: the request waited in the database for it.
+        worker = ("serve", "slack-worker")
+        async with bot_process(tmp_path, mock, *worker, SLACK_SIGNING_SECRET=SIGNING_SECRET):
+            [answer] = await mock.wait_for("response_url", timeout=30)
+    assert "Workforce Race Equality Standard" in answer.body["text"]
 
 
 async def test_run_with_an_app_token_connects_by_socket_mode(

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from bot.console import Console
 from bot.slack import listeners, translate
-from bot.slack.listeners import ADAPTER_APOLOGY
+from bot.slack.answers import ADAPTER_APOLOGY
 from bot.slack.messenger import FILES_IN_DM
 from handlers import lookup
 from handlers.clock import ManualClock
@@ -601,12 +601,12 @@ async def test_a_failure_in_the_adapter_becomes_an_apology_and_a_logged_trace(
     slack: SlackHarness, mock: MockSlackApi, caplog: pytest.LogCaptureFixture
 ) -> None:
     mock.fail_next("chat.postMessage", Failure(error="not_in_channel"))
-    with caplog.at_level(logging.ERROR, logger="bot.slack.listeners"):
+    with caplog.at_level(logging.ERROR, logger="bot.slack.answers"):
         await slack.post(payload("app_mention", mock))
         [apology] = await mock.wait_for("chat.postEphemeral")
     assert apology.body["user"] == "U0KWAME"
     assert apology.body["text"] == ADAPTER_APOLOGY.text
-    failures = [r for r in caplog.records if r.name == "bot.slack.listeners" and r.exc_info]
+    failures = [r for r in caplog.records if r.name == "bot.slack.answers" and r.exc_info]
     assert failures and "not_in_channel" in str(failures[0].exc_info[1])
     assert "Traceback" not in json.dumps([call.body for call in mock.calls])
 
@@ -627,3 +627,21 @@ async def test_slow_work_is_acknowledged_before_it_finishes(
     pondering.set()
     [answer] = await mock.wait_for("response_url")
     assert answer.body["text"] == "Done pondering."
+
+
+async def test_a_members_requests_are_answered_in_the_order_they_were_sent(
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
+) -> None:
+    slack, pondering = featured
+    await slack.post(payload("slash_command", mock, text="ponder", user_id="U0AMARA"))
+    await slack.post(payload("slash_command", mock, text="define wres", user_id="U0AMARA"))
+    await slack.post(payload("slash_command", mock, text="define wres", user_id="U0KWAME"))
+    # Someone else's question is answered meanwhile; Amara's second waits for her first.
+    [kwame] = await mock.wait_for("response_url")
+    assert "Workforce Race Equality Standard" in kwame.body["text"]
+
+    pondering.set()
+    await slack.finish()
+    answers = [call.body["text"] for call in mock.calls_to("response_url")]
+    assert answers[1] == "Done pondering."
+    assert "Workforce Race Equality Standard" in answers[2]

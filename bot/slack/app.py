@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.config import ConfigError, Settings
 from bot.slack import listeners
+from bot.slack.inbox import Inbox
 from bot.slack.messenger import SlackMessenger
 from handlers.vocabulary import Platform
 
@@ -81,10 +82,11 @@ async def connect(app: App) -> AsyncIterator[SlackMessenger]:
         yield messenger
 
 
-def build_bolt_app(app: App, messenger: SlackMessenger) -> AsyncApp:
-    """The Bolt app over `app`. It calls Slack through the messenger's client, so answers
-    and scheduled messages share one client. Request verification stays on (Bolt's
-    default); in Socket Mode there are no HTTP requests to verify."""
+def build_bolt_app(app: App, messenger: SlackMessenger, inbox: Inbox) -> AsyncApp:
+    """The Bolt app over `app`, writing what it acknowledges to `inbox`. It calls Slack
+    through the messenger's client, so answers and scheduled messages share one client.
+    Request verification stays on (Bolt's default); in Socket Mode there are no HTTP
+    requests to verify."""
     secret = app.settings.slack_signing_secret
     bolt = AsyncApp(
         name="larch.slack",
@@ -92,5 +94,5 @@ def build_bolt_app(app: App, messenger: SlackMessenger) -> AsyncApp:
         signing_secret=secret.get_secret_value() if secret else "",
         process_before_response=False,
     )
-    listeners.register(bolt, app, messenger)
+    listeners.register(bolt, app, messenger, inbox)
     return bolt

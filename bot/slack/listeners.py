@@ -1,49 +1,42 @@
 """Every Slack listener, registered in one place.
 
-Each listener acknowledges first and works after, so Slack hears back within its 3
-seconds however slow the work is (the app runs with `process_before_response=False`, so
-Bolt answers the HTTP request as soon as `ack()` is called). The work is: translate the
-payload, let the router answer (on a worker thread, see `work.py`), send the answers back
-where the request came from. Any failure on the way is logged with its trace and the
-member gets a kind word instead.
+A listener acknowledges within Slack's 3 seconds however slow the answer is: it writes the
+request to the inbox (see `inbox.py`) and acks, and the answering happens where an
+`Answerer` runs (the app runs with `process_before_response=False`, so Bolt answers the
+HTTP request as soon as `ack()` is called). The write commits a few milliseconds after the
+ack; from then on a restart loses nothing. Two kinds are answered here instead: a form
+submission, whose answer may have to go in the ack, and the App Home, which is only read.
 """
 
 import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.app import App
 from bot.slack import home, translate
+from bot.slack.answers import READERS, SlackAnswers
+from bot.slack.inbox import Inbox
 from bot.slack.messenger import SlackMessenger
 from bot.slack.translate import Origin, Payload
-from bot.slack.work import OffLoopRouter
-from handlers.vocabulary import Action, Command, Reply
+from handlers.vocabulary import Reply
 from storage import slack_events
+from storage.slack_inbox import Waiting
 
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/larch"
-
-ADAPTER_APOLOGY = Reply(
-    "Sorry, something went wrong on my side and I couldn't finish that. The problem has "
-    "been logged for the admins; please try again in a minute.",
-    private=True,
-)
-
-Translated = tuple[Command | Action, Origin] | None
 
 # How long a form submission's ack may wait for the answer, out of the 3 seconds Slack
 # allows, leaving room for the network.
 SUBMISSION_ANSWER_SECONDS = 2.0
 
 
-def register(bolt: AsyncApp, app: App, messenger: SlackMessenger) -> None:
-    listeners = SlackListeners(app, messenger)
+def register(bolt: AsyncApp, app: App, messenger: SlackMessenger, inbox: Inbox) -> None:
+    listeners = SlackListeners(app, messenger, inbox)
     bolt.middleware(listeners.drop_retried_events)
     bolt.command(SLASH_COMMAND)(listeners.slash_command)
     bolt.event("app_mention")(listeners.app_mention)
@@ -56,10 +49,11 @@ def register(bolt: AsyncApp, app: App, messenger: SlackMessenger) -> None:
 class SlackListeners:
     """Bolt calls these with the arguments their parameter names ask for."""
 
-    def __init__(self, app: App, messenger: SlackMessenger) -> None:
+    def __init__(self, app: App, messenger: SlackMessenger, inbox: Inbox) -> None:
         self.app = app
         self.messenger = messenger
-        self.router = OffLoopRouter(app)
+        self.inbox = inbox
+        self.answers = SlackAnswers(app, messenger)
 
     async def drop_retried_events(
         self, body: Payload, next: Callable[[], Awaitable[None]]
@@ -69,30 +63,29 @@ class SlackListeners:
         event_id = body.get("event_id")
         is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
         # Off the loop: a slow commit here must not delay other requests' acks.
-        if is_event and not await asyncio.to_thread(self._take_event, event_id):
+        if is_event and not await asyncio.to_thread(self._first_delivery, event_id):
             log.info("dropped a repeated delivery of Slack event %s", event_id)
             return BoltResponse(status=200, body="")
         await next()
         return None
 
-    def _take_event(self, event_id: str) -> bool:
+    def _first_delivery(self, event_id: str) -> bool:
         services = self.app.services
         with services.db.session() as session:
             return slack_events.take_event(session, event_id, services.clock.now())
 
     async def slash_command(self, ack: AsyncAck, body: Payload) -> None:
-        await ack()
-        await self._serve(lambda: translate.slash_command(body))
-
-    async def app_mention(self, event: Payload, context: AsyncBoltContext) -> None:
-        await self._serve(lambda: translate.mention(event, context.bot_user_id))
-
-    async def message(self, event: Payload) -> None:
-        await self._serve(lambda: translate.direct_message(event))
+        await self._take(Waiting("slash_command", body["user_id"], dict(body)), ack)
 
     async def block_action(self, ack: AsyncAck, body: Payload) -> None:
-        await ack()
-        await self._serve(lambda: translate.block_action(body))
+        await self._take(Waiting("block_action", body["user"]["id"], dict(body)), ack)
+
+    async def app_mention(self, event: Payload, context: AsyncBoltContext) -> None:
+        payload = {"event": event, "bot_user_id": context.bot_user_id}
+        await self._take_event(Waiting("app_mention", event.get("user", ""), payload))
+
+    async def message(self, event: Payload) -> None:
+        await self._take_event(Waiting("message", event.get("user", ""), dict(event)))
 
     async def view_submission(self, ack: AsyncAck, body: Payload) -> None:
         """A submitted form. A plain ack closes the modal, and Slack's desktop app does not
@@ -101,7 +94,7 @@ class SlackListeners:
         SUBMISSION_ANSWER_SECONDS of Slack's 3 to say so; slower work is acknowledged
         first and answered like any other, the form's text without the form."""
         action, origin = translate.view_submission(body)
-        answering = asyncio.ensure_future(self._route(action))
+        answering = asyncio.ensure_future(self.answers.route(action))
         await asyncio.wait([answering], timeout=SUBMISSION_ANSWER_SECONDS)
         again = _form_to_show_again(answering)
         if again is None:
@@ -109,9 +102,9 @@ class SlackListeners:
         else:
             await ack(response_action="update", view=translate.modal_view(again.form, again.text))
         try:
-            await self._deliver(origin, [r for r in await answering if r is not again])
+            await self.answers.deliver(origin, [r for r in await answering if r is not again])
         except Exception:
-            await self._failed(origin)
+            await self.answers.failed(origin)
 
     async def app_home_opened(self, event: Payload) -> None:
         if event.get("tab") != "home":
@@ -124,39 +117,35 @@ class SlackListeners:
         except Exception:
             log.exception("could not publish the App Home of Slack user %s", user_id)
 
-    async def _serve(self, read: Callable[[], Translated]) -> None:
-        origin: Origin | None = None
+    async def _take(self, request: Waiting, ack: AsyncAck | None = None) -> None:
+        """Acknowledge as the request is written (a member waits on the ack, and the
+        write is a few milliseconds behind it); if it cannot be written, apologise."""
+        written = self.inbox.put(request)
+        if ack is not None:
+            await ack()
         try:
-            translated = read()
-            if translated is None:
-                return
-            request, origin = translated
-            await self._deliver(origin, await self._route(request))
+            await written
         except Exception:
-            await self._failed(origin)
+            await self.answers.failed(_origin(request))
 
-    async def _deliver(self, origin: Origin, replies: list[Reply]) -> None:
-        for reply in replies:
-            await self.messenger.answer(origin, reply)
-
-    async def _failed(self, origin: Origin | None) -> None:
-        """Called from an `except` block: the trace is logged, the member apologised to."""
-        log.exception("Slack request failed (origin %s)", origin)
-        if origin is not None:
-            await self._apologise(origin)
-
-    async def _route(self, request: Command | Action) -> list[Reply]:
-        if not request.actor.is_bot:
-            name = await self.messenger.display_name(request.actor.user_id)
-            actor = replace(request.actor, display_name=name or request.actor.display_name)
-            request = replace(request, actor=actor)
-        return await self.router.handle(request)
-
-    async def _apologise(self, origin: Origin) -> None:
+    async def _take_event(self, request: Waiting) -> None:
+        """An event, which Bolt has acknowledged already. Most messages the bot hears (its
+        own answers in a DM, edits) are not for it and are not written down."""
         try:
-            await self.messenger.answer(replace(origin, trigger_id=None), ADAPTER_APOLOGY)
+            for_us = READERS[request.kind](request.payload) is not None
         except Exception:
-            log.exception("could not apologise to Slack user %s either", origin.user_id)
+            log.exception("could not read a Slack %s event", request.kind)
+            return
+        if for_us:
+            await self._take(request)
+
+
+def _origin(request: Waiting) -> Origin | None:
+    try:
+        translated = READERS[request.kind](request.payload)
+    except Exception:
+        return None
+    return translated[1] if translated else None
 
 
 def _form_to_show_again(answering: "asyncio.Future[list[Reply]]") -> Reply | None:

@@ -1,9 +1,12 @@
-"""The two ways to connect to Slack. Socket Mode: the bot dials out to Slack over a
-websocket, so no public URL is needed. HTTP: Slack posts to `/slack/events` on the web
-process, next to `/healthz`; stateless, so several can run behind a load balancer."""
+"""The ways to run Slack. Socket Mode: the bot dials out to Slack over a websocket, so no
+public URL is needed. HTTP: Slack posts to `/slack/events` on the web process, next to
+`/healthz`; stateless, so several can run behind a load balancer. Either writes what it
+acknowledges to the inbox, and an answering process (or the same one) answers it."""
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -11,7 +14,10 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
+from bot.slack.answers import SlackAnswers
 from bot.slack.app import build_bolt_app, check_settings, connect
+from bot.slack.inbox import Answerer, Inbox
+from bot.slack.messenger import SlackMessenger
 from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
@@ -28,30 +34,65 @@ def mount(web_app: web.Application, bolt: AsyncApp) -> None:
     web_app.router.add_post(EVENTS_PATH, slack_events)
 
 
-async def run_http(app: App, host: str, port: int) -> None:
-    """Serve Slack's requests (and `/healthz`) on `host:port` until stopped."""
+@contextlib.asynccontextmanager
+async def answering(
+    app: App, messenger: SlackMessenger, inbox: Inbox | None = None
+) -> AsyncIterator[Answerer]:
+    """Answer what is in the inbox for the life of the block; at once for what `inbox`
+    writes in this process, within a moment for what other processes write."""
+    services = app.services
+    answers = SlackAnswers(app, messenger)
+    arrived = inbox.arrived if inbox is not None else None
+    answerer = Answerer(services.db, services.clock, answers.answer, arrived)
+    running = asyncio.create_task(answerer.run())
+    try:
+        yield answerer
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+
+
+async def run_http(app: App, host: str, port: int, *, answer_here: bool) -> None:
+    """Serve Slack's requests (and `/healthz`) on `host:port` until stopped; answer them
+    here too when `answer_here`, else leave them to `run_answering` processes."""
     check_settings(app.settings, socket_mode=False)
     async with connect(app) as messenger:
+        inbox = Inbox(app.services.db, app.services.clock)
         web_app = build_web_app(app)
-        mount(web_app, build_bolt_app(app, messenger))
+        mount(web_app, build_bolt_app(app, messenger, inbox))
         runner = await serve(web_app, host, port)
         log.info("Slack over HTTP: listening on http://%s:%s%s", host, port, EVENTS_PATH)
         try:
-            await asyncio.Event().wait()
+            async with contextlib.AsyncExitStack() as here:
+                if answer_here:
+                    await here.enter_async_context(answering(app, messenger, inbox))
+                await asyncio.Event().wait()
         finally:
             await runner.cleanup()
 
 
 async def run_socket_mode(app: App) -> None:
-    """Hold a Socket Mode connection to Slack until stopped."""
+    """Hold a Socket Mode connection to Slack, and answer what comes over it, until
+    stopped."""
     check_settings(app.settings, socket_mode=True)
     # check_settings has made sure the token is there.
     app_token = app.settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
     async with connect(app) as messenger:
-        handler = AsyncSocketModeHandler(build_bolt_app(app, messenger), app_token)
+        inbox = Inbox(app.services.db, app.services.clock)
+        handler = AsyncSocketModeHandler(build_bolt_app(app, messenger, inbox), app_token)
         await handler.connect_async()
         log.info("Slack over Socket Mode: connected")
         try:
-            await asyncio.Event().wait()
+            async with answering(app, messenger, inbox):
+                await asyncio.Event().wait()
         finally:
             await handler.close_async()
+
+
+async def run_answering(app: App) -> None:
+    """Answer what the web processes acknowledged, until stopped."""
+    check_settings(app.settings, socket_mode=False)
+    async with connect(app) as messenger, answering(app, messenger):
+        log.info("Slack answering: waiting for requests")
+        await asyncio.Event().wait()

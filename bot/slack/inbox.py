@@ -1,0 +1,162 @@
+"""Between acknowledging Slack and answering: the inbox (see `storage/slack_inbox.py`).
+
+The web process only verifies, writes the request down and acknowledges, so it keeps up
+with Slack however slow an answer is; the answering runs where the `Answerer` runs.
+Rows are written in batches, one commit for every request that arrived while the last
+commit was under way, so a burst costs a few commits rather than one each.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from handlers.vocabulary import Clock
+from storage import slack_inbox
+from storage.db import Database
+from storage.slack_inbox import Taken, Waiting
+
+log = logging.getLogger(__name__)
+
+# Long enough for any answer (a form, a CSV export); a process that died is then
+# presumed dead and its requests are taken by another.
+LEASE = timedelta(minutes=2)
+# A request that has been in the hands of this many processes that died is dropped:
+# something in it is killing them.
+MAX_ATTEMPTS = 3
+# How many requests one process answers at once.
+CONCURRENCY = 16
+# How often an answering process looks for requests that other processes wrote.
+POLL_SECONDS = 0.1
+
+
+class Inbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        # Set after each commit, so an answerer in this process starts at once.
+        self.arrived = asyncio.Event()
+        self._unwritten: list[tuple[Waiting, asyncio.Future[None]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    def put(self, request: Waiting) -> "asyncio.Future[None]":
+        """Start writing `request`; the future is done once it is committed, and holds
+        the error if it could not be."""
+        written = asyncio.get_running_loop().create_future()
+        self._unwritten.append((request, written))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write())
+        return written
+
+    async def _write(self) -> None:
+        while self._unwritten:
+            batch, self._unwritten = self._unwritten, []
+            try:
+                await asyncio.to_thread(self._commit, [request for request, _ in batch])
+            except Exception as error:
+                for _, written in batch:
+                    written.set_exception(error)
+                continue
+            for _, written in batch:
+                written.set_result(None)
+            self.arrived.set()
+
+    def _commit(self, requests: list[Waiting]) -> None:
+        with self.db.session() as session:
+            slack_inbox.put(session, requests, self.clock.now())
+
+
+Answer = Callable[[Waiting], Awaitable[None]]
+
+
+class Answerer:
+    """Takes requests from the inbox and answers them with `answer`, which deals with its
+    own failures (an apology to the member). The rows of answered requests are deleted
+    in the same transaction that takes the next ones."""
+
+    def __init__(
+        self, db: Database, clock: Clock, answer: Answer, arrived: asyncio.Event | None = None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.answer = answer
+        self._wake = arrived or asyncio.Event()
+        self._answering: set[asyncio.Task[None]] = set()
+        self._answered: list[int] = []
+        self._idle = asyncio.Event()
+
+    async def run(self) -> None:
+        """Answer until cancelled."""
+        try:
+            while True:
+                self._wake.clear()
+                taken = await self._finish_and_take()
+                for one in taken:
+                    task = asyncio.create_task(self._answer(one))
+                    self._answering.add(task)
+                    task.add_done_callback(self._answering.discard)
+                if taken:
+                    continue
+                if not self._answering and not self._answered:
+                    self._idle.set()
+                await self._sleep()
+        finally:
+            for task in self._answering:
+                task.cancel()
+            self._forget_answered()
+
+    def _forget_answered(self) -> None:
+        """On the way out, so that a restart does not answer them again."""
+        try:
+            self._in_one_transaction(self._answered, 0)
+        except Exception:
+            log.exception("answered Slack requests %s will be answered again", self._answered)
+
+    async def drained(self) -> None:
+        """Wait until nothing is waiting or being answered."""
+        while True:
+            self._idle.clear()
+            self._wake.set()
+            await self._idle.wait()
+            # The pass that found nothing may have looked just before a commit.
+            if not self._answering and await asyncio.to_thread(self._count) == 0:
+                return
+
+    async def _sleep(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+
+    async def _finish_and_take(self) -> list[Taken]:
+        answered, self._answered = self._answered, []
+        room = CONCURRENCY - len(self._answering)
+        if not answered and not room:
+            return []
+        try:
+            return await asyncio.to_thread(self._in_one_transaction, answered, room)
+        except Exception:
+            # The database is down or busy: the requests wait in it, so try again.
+            log.exception("could not finish or take Slack requests in the inbox")
+            self._answered.extend(answered)
+            return []
+
+    def _in_one_transaction(self, answered: list[int], room: int) -> list[Taken]:
+        with self.db.session() as session:
+            if answered:
+                slack_inbox.finish(session, answered)
+            return slack_inbox.take(session, self.clock.now(), room, LEASE) if room else []
+
+    def _count(self) -> int:
+        with self.db.session() as session:
+            return slack_inbox.count(session)
+
+    async def _answer(self, taken: Taken) -> None:
+        try:
+            if taken.attempts > MAX_ATTEMPTS:
+                log.error("dropped Slack request %s after %s attempts", taken.id, MAX_ATTEMPTS)
+            else:
+                await self.answer(taken.request)
+        except Exception:
+            log.exception("Slack request %s could not be answered", taken.id)
+        self._answered.append(taken.id)
+        self._wake.set()
