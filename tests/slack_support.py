@@ -10,7 +10,7 @@ import itertools
 import json
 import time
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -423,27 +423,37 @@ class SlackHarness:
 
 
 class ListenerTasks:
-    """Bolt runs each listener as a task after the ack. This task factory notes those
-    tasks, so a test can wait for them instead of sleeping."""
+    """What the Slack side does after Slack has its answer: the inbox's writes, and work
+    listeners leave running (a form's answers, the Home tab). This task factory notes
+    those tasks, so a test can wait for them instead of sleeping. As Bolt middleware
+    after the app's own, it also counts the requests that reach a listener."""
+
+    WATCHED = ("SlackListeners.", "Inbox.")
 
     def __init__(self) -> None:
         self._tasks: list[asyncio.Task[Any]] = []
+        self._reached = 0
 
     def __call__(
         self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any
     ) -> asyncio.Task[Any]:
         task = asyncio.Task(coro, loop=loop, **kwargs)
-        if "run_ack_function_asynchronously" in getattr(coro, "__qualname__", ""):
+        if getattr(coro, "__qualname__", "").startswith(self.WATCHED):
             self._tasks.append(task)
         return task
 
+    async def count(self, next: Callable[[], Awaitable[None]]) -> None:
+        self._reached += 1
+        await next()
+
     async def finish(self) -> int:
-        ran = 0
+        """Wait for the noted tasks; how many requests reached a listener since the last
+        call."""
         while self._tasks:
             tasks, self._tasks = self._tasks, []
             await asyncio.gather(*tasks)
-            ran += len(tasks)
-        return ran
+        reached, self._reached = self._reached, 0
+        return reached
 
     @classmethod
     @asynccontextmanager
@@ -490,10 +500,16 @@ async def serving(
 ) -> AsyncIterator[SlackHarness]:
     """`app` behind the real Bolt app on the real web app, over HTTP on 127.0.0.1, and
     answering what it acknowledges unless told otherwise (as `serve slack-http` does)."""
-    async with connect(app) as messenger, contextlib.AsyncExitStack() as answers:
+    async with (
+        connect(app) as messenger,
+        contextlib.AsyncExitStack() as answers,
+        ListenerTasks.watching() as listeners,
+    ):
         inbox = Inbox(app.services.db, app.services.clock)
+        bolt = build_bolt_app(app, messenger, inbox)
+        bolt.middleware(listeners.count)
         web_app = build_web_app(app)
-        mount(web_app, build_bolt_app(app, messenger, inbox))
+        mount(web_app, bolt)
         port = free_port()
         runner = await serve(web_app, "127.0.0.1", port)
         answerer = (
@@ -502,7 +518,7 @@ async def serving(
             else None
         )
         try:
-            async with ListenerTasks.watching() as listeners, aiohttp.ClientSession() as http:
+            async with aiohttp.ClientSession() as http:
                 url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
                 yield SlackHarness(app, mock, url, http, listeners, answerer)
         finally:

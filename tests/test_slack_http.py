@@ -24,7 +24,7 @@ from handlers.registry import ActionSpec, CommandSpec, Registry, Request
 from handlers.services import Services
 from handlers.vocabulary import Actor, Form, FormField, Platform, Reply, Role
 from knowledge.search import SearchIndex
-from storage import members
+from storage import members, slack_inbox
 from storage.slack_events import SlackEvent
 from tests.slack_support import (
     BOT_ID,
@@ -645,3 +645,17 @@ async def test_a_members_requests_are_answered_in_the_order_they_were_sent(
     answers = [call.body["text"] for call in mock.calls_to("response_url")]
     assert answers[1] == "Done pondering."
     assert "Workforce Race Equality Standard" in answers[2]
+
+
+async def test_a_request_that_cannot_be_written_down_is_acknowledged_with_an_apology(
+    slack: SlackHarness, mock: MockSlackApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def database_full(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(slack_inbox, "put", database_full)
+    status, _ = await slack.post(payload("slash_command", mock, text="define wres"))
+    assert status == 200
+    [apology] = await mock.wait_for("response_url")
+    assert apology.body["text"] == ADAPTER_APOLOGY.text
+    assert "disk full" not in json.dumps([call.body for call in mock.calls])

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from bot.app import App
 from bot.slack import translate
@@ -15,6 +16,7 @@ from handlers.clock import ManualClock
 from handlers.events import create
 from handlers.vocabulary import Role
 from knowledge.search import SearchIndex
+from storage.slack_events import SlackEvent
 from tests.slack_support import (
     APP_TOKEN,
     ListenerTasks,
@@ -76,7 +78,7 @@ async def test_a_slash_command_envelope_is_acked_and_answered(
 async def test_an_event_envelope_is_acked_answered_and_its_retry_dropped(
     connected: tuple[App, ListenerTasks], mock: MockSlackApi
 ) -> None:
-    _, listeners = connected
+    app, listeners = connected
     envelope = {
         "envelope_id": "e5f6-mention",
         "type": "events_api",
@@ -88,11 +90,13 @@ async def test_an_event_envelope_is_acked_answered_and_its_retry_dropped(
     assert await exchange(mock, envelope) == {"envelope_id": "e5f6-mention"}
     [posted] = await mock.wait_for("chat.postMessage")
     assert "Co-production" in posted.body["text"]
-    assert await listeners.finish() == 1
 
     retry = envelope | {"envelope_id": "e5f6-retry", "retry_attempt": 1, "retry_reason": "timeout"}
     assert await exchange(mock, retry) == {"envelope_id": "e5f6-retry"}
-    assert await listeners.finish() == 0
+    await listeners.finish()
+    with app.services.db.session() as session:
+        taken = session.exec(select(SlackEvent)).all()
+    assert [event.event_id for event in taken] == ["Ev0MENTION0001"]
     assert len(mock.calls_to("chat.postMessage")) == 1
 
 

@@ -49,8 +49,8 @@ class SlackAnswers:
                 return
             command_or_action, origin = translated
             await self.deliver(origin, await self.route(command_or_action))
-        except Exception:
-            await self.failed(origin)
+        except Exception as error:
+            await self.failed(origin, error)
 
     async def route(self, request: Command | Action) -> list[Reply]:
         if not request.actor.is_bot:
@@ -63,9 +63,9 @@ class SlackAnswers:
         for reply in replies:
             await self.messenger.answer(origin, reply)
 
-    async def failed(self, origin: Origin | None) -> None:
-        """Called from an `except` block: the trace is logged, the member apologised to."""
-        log.exception("Slack request failed (origin %s)", origin)
+    async def failed(self, origin: Origin | None, error: BaseException) -> None:
+        """The trace is logged, the member apologised to."""
+        log.error("Slack request failed (origin %s)", origin, exc_info=error)
         if origin is None:
             return
         try:

@@ -92,7 +92,10 @@ def build_bolt_app(app: App, messenger: SlackMessenger, inbox: Inbox) -> AsyncAp
         name="larch.slack",
         client=messenger.client,
         signing_secret=secret.get_secret_value() if secret else "",
-        process_before_response=False,
+        # Bolt answers Slack's HTTP request when the listener returns. Ours only write the
+        # request down and ack (see listeners.py), so they return within milliseconds;
+        # the default (False) runs them as tasks and polls every 10 ms for the ack.
+        process_before_response=True,
     )
     listeners.register(bolt, app, messenger, inbox)
     return bolt

@@ -1,17 +1,19 @@
 """Every Slack listener, registered in one place.
 
-A listener acknowledges within Slack's 3 seconds however slow the answer is: it writes the
-request to the inbox (see `inbox.py`) and acks, and the answering happens where an
-`Answerer` runs (the app runs with `process_before_response=False`, so Bolt answers the
-HTTP request as soon as `ack()` is called). The write commits a few milliseconds after the
-ack; from then on a restart loses nothing. Two kinds are answered here instead: a form
-submission, whose answer may have to go in the ack, and the App Home, which is only read.
+A listener acknowledges within Slack's 3 seconds however slow the answer is: it starts
+writing the request to the inbox (see `inbox.py`), acks and returns, and the answering
+happens where an `Answerer` runs. Bolt answers Slack's HTTP request when the listener
+returns (`process_before_response=True`), so anything slower runs as a task. The write
+commits a few milliseconds after the ack; from then on a restart loses nothing. Two kinds
+are answered here instead: a form submission, whose answer may have to go in the ack,
+and the App Home, which is only read.
 """
 
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
@@ -54,6 +56,7 @@ class SlackListeners:
         self.messenger = messenger
         self.inbox = inbox
         self.answers = SlackAnswers(app, messenger)
+        self._later_tasks: set[asyncio.Task[None]] = set()
 
     async def drop_retried_events(
         self, body: Payload, next: Callable[[], Awaitable[None]]
@@ -101,15 +104,21 @@ class SlackListeners:
             await ack()
         else:
             await ack(response_action="update", view=translate.modal_view(again.form, again.text))
+        self._later(self._deliver_the_rest(origin, answering, again))
+
+    async def _deliver_the_rest(
+        self, origin: Origin, answering: "asyncio.Future[list[Reply]]", shown: Reply | None
+    ) -> None:
         try:
-            await self.answers.deliver(origin, [r for r in await answering if r is not again])
-        except Exception:
-            await self.answers.failed(origin)
+            await self.answers.deliver(origin, [r for r in await answering if r is not shown])
+        except Exception as error:
+            await self.answers.failed(origin, error)
 
     async def app_home_opened(self, event: Payload) -> None:
-        if event.get("tab") != "home":
-            return
-        user_id = event["user"]
+        if event.get("tab") == "home":
+            self._later(self._publish_home(event["user"]))
+
+    async def _publish_home(self, user_id: str) -> None:
         try:
             name = await self.messenger.display_name(user_id)
             view = await asyncio.to_thread(home.home_view, self.app, user_id, name)
@@ -121,16 +130,24 @@ class SlackListeners:
         """Acknowledge as the request is written (a member waits on the ack, and the
         write is a few milliseconds behind it); if it cannot be written, apologise."""
         written = self.inbox.put(request)
+        written.add_done_callback(lambda done: self._apologise_if_lost(request, done))
         if ack is not None:
             await ack()
-        try:
-            await written
-        except Exception:
-            await self.answers.failed(_origin(request))
+
+    def _apologise_if_lost(self, request: Waiting, written: "asyncio.Future[None]") -> None:
+        error = None if written.cancelled() else written.exception()
+        if error is not None:
+            self._later(self.answers.failed(_origin(request), error))
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` after the listener has returned (and Slack has its ack)."""
+        task = asyncio.create_task(work)
+        self._later_tasks.add(task)
+        task.add_done_callback(self._later_tasks.discard)
 
     async def _take_event(self, request: Waiting) -> None:
-        """An event, which Bolt has acknowledged already. Most messages the bot hears (its
-        own answers in a DM, edits) are not for it and are not written down."""
+        """An event (Bolt acks it when the listener returns). Most messages the bot hears
+        (its own answers in a DM, edits) are not for it and are not written down."""
         try:
             for_us = READERS[request.kind](request.payload) is not None
         except Exception:
