@@ -6,6 +6,7 @@ acknowledges to the inbox, and an answering process (or the same one) answers it
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -23,6 +24,7 @@ from bot.web import build_web_app, serve
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+ANSWERING_NICENESS = 10
 
 
 def mount(web_app: web.Application, bolt: AsyncApp) -> None:
@@ -93,6 +95,9 @@ async def run_socket_mode(app: App) -> None:
 async def run_answering(app: App) -> None:
     """Answer what the web processes acknowledged, until stopped."""
     check_settings(app.settings, socket_mode=False)
+    # Where this shares a machine with a web process, the kernel should favour the
+    # acknowledgements, which Slack needs within 3 seconds; answers can wait a moment.
+    os.nice(ANSWERING_NICENESS)
     async with connect(app) as messenger, answering(app, messenger):
         log.info("Slack answering: waiting for requests")
         await asyncio.Event().wait()
