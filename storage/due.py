@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Column, or_
+from sqlalchemy import JSON, Column
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select, update
 
+from storage import leases
 from storage.types import UTCDateTime
 
 
@@ -92,16 +93,13 @@ def claim_due(session: Session, now: datetime, limit: int, lease: timedelta) -> 
             col(DueWork.sent_at).is_(None),
             col(DueWork.cancelled_at).is_(None),
             col(DueWork.gave_up_at).is_(None),
-            or_(col(DueWork.claimed_until).is_(None), col(DueWork.claimed_until) < now),
+            leases.free(DueWork.claimed_until, now),
         )
         .order_by(col(DueWork.due_at), col(DueWork.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for row in rows:
-        row.claimed_until = now + lease
-        row.attempts += 1
-    session.flush()
+    leases.take(session, rows, now, lease)
     return [DueJob(r.id, r.key, r.kind, dict(r.payload), r.due_at, r.attempts) for r in rows]  # type: ignore[arg-type]
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, exists, insert, or_
+from sqlalchemy import JSON, Column, Index, exists, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, delete, func, select
 
+from storage import leases
 from storage.types import UTCDateTime
 
 
@@ -75,17 +76,14 @@ def take(session: Session, now: datetime, limit: int, lease: timedelta) -> list[
     rows = session.exec(
         select(SlackRequest)
         .where(
-            or_(col(SlackRequest.claimed_until).is_(None), col(SlackRequest.claimed_until) < now),
+            leases.free(SlackRequest.claimed_until, now),
             ~exists().where(earlier.user_id == SlackRequest.user_id, earlier.id < SlackRequest.id),
         )
         .order_by(col(SlackRequest.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    for row in rows:
-        row.claimed_until = now + lease
-        row.attempts += 1
-    session.flush()
+    leases.take(session, rows, now, lease)
     return [
         Taken(row.id, Waiting(row.kind, row.user_id, dict(row.payload)), row.attempts)  # type: ignore[arg-type]
         for row in rows
@@ -99,3 +97,8 @@ def finish(session: Session, ids: Sequence[int]) -> None:
 
 def count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(SlackRequest)).one()
+
+
+def oldest(session: Session) -> datetime | None:
+    """When the longest-waiting request came in, taken or not."""
+    return session.exec(select(func.min(SlackRequest.received_at))).one()

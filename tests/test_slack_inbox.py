@@ -2,15 +2,13 @@
 member's requests are answered once and in order, whichever processes do the answering."""
 
 import asyncio
-import contextlib
 import threading
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.slack.inbox import LEASE, MAX_ATTEMPTS, Answerer, Inbox
+from bot.slack.inbox import LEASE, MAX_ATTEMPTS, OVERDUE, Answerer, Inbox
 from handlers.clock import ManualClock
 from storage import slack_inbox
 from storage.db import Database
@@ -97,17 +95,6 @@ def test_concurrent_answering_processes_answer_each_request_once_and_in_order(
     assert answered == {user: list(range(12)) for user in users}
 
 
-@contextlib.asynccontextmanager
-async def answering(answerer: Answerer) -> AsyncIterator[Answerer]:
-    running = asyncio.create_task(answerer.run())
-    try:
-        yield answerer
-    finally:
-        running.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await running
-
-
 async def test_what_the_web_side_writes_in_a_burst_is_all_answered_in_order(
     database: Database,
 ) -> None:
@@ -119,7 +106,7 @@ async def test_what_the_web_side_writes_in_a_burst_is_all_answered_in_order(
         await asyncio.sleep(0)
         answered.append((request.user_id, request.payload["text"]))
 
-    async with answering(Answerer(database, clock, answer, inbox.arrived)) as answerer:
+    async with Answerer(database, clock, answer, inbox.arrived).running() as answerer:
         await asyncio.gather(*(inbox.put(asked(f"U0USER{n % 3}", str(n))) for n in range(90)))
         await answerer.drained()
 
@@ -145,8 +132,25 @@ async def test_a_request_that_keeps_killing_its_process_is_dropped_not_answered(
     async def answer(request: Waiting) -> None:
         answered.append(request.payload["text"])
 
-    async with answering(Answerer(database, ManualClock(now), answer)) as answerer:
+    async with Answerer(database, ManualClock(now), answer).running() as answerer:
         await answerer.drained()
 
     assert answered == ["define wres"]
     assert "dropped Slack request" in caplog.text
+
+
+def test_the_web_process_warns_when_requests_wait_with_nobody_answering(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = ManualClock(T0)
+    put(database, asked("U0AMARA", "define wres"))
+    inbox = Inbox(database, clock)
+
+    clock.advance(OVERDUE - timedelta(seconds=1))
+    inbox.warn_if_overdue()
+    assert "serve slack-worker" not in caplog.text
+
+    clock.advance(timedelta(seconds=2))
+    inbox.warn_if_overdue()
+    assert "Slack requests have waited for an answer since 2026-11-23T09:00:00+00:00" in caplog.text
+    assert "`larch-bot serve slack-worker` process running?" in caplog.text

@@ -9,7 +9,7 @@ commit was under way, so a burst costs a few commits rather than one each.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from handlers.vocabulary import Clock
@@ -29,9 +29,14 @@ MAX_ATTEMPTS = 3
 CONCURRENCY = 16
 # How often an answering process looks for requests that other processes wrote.
 POLL_SECONDS = 0.1
+# A request waiting this long means no answering process is keeping up, or none is
+# running at all; the web process says so in its log, as often as this.
+OVERDUE = timedelta(minutes=1)
 
 
 class Inbox:
+    """The web side: requests written as they are acknowledged."""
+
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
@@ -65,6 +70,22 @@ class Inbox:
     def _commit(self, requests: list[Waiting]) -> None:
         with self.db.session() as session:
             slack_inbox.put(session, requests, self.clock.now())
+
+    async def watch_for_overdue(self) -> None:
+        """Until cancelled, warn whenever requests wait too long for an answer."""
+        while True:
+            await asyncio.sleep(OVERDUE.total_seconds())
+            await asyncio.to_thread(self.warn_if_overdue)
+
+    def warn_if_overdue(self) -> None:
+        with self.db.session() as session:
+            since = slack_inbox.oldest(session)
+        if since is not None and self.clock.now() - since > OVERDUE:
+            log.warning(
+                "Slack requests have waited for an answer since %s: is a "
+                "`larch-bot serve slack-worker` process running?",
+                since.isoformat(timespec="seconds"),
+            )
 
 
 Answer = Callable[[Waiting], Awaitable[None]]
@@ -112,6 +133,17 @@ class Answerer:
             self._in_one_transaction(self._answered, 0)
         except Exception:
             log.exception("answered Slack requests %s will be answered again", self._answered)
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator["Answerer"]:
+        """Answer for the life of the block."""
+        task = asyncio.create_task(self.run())
+        try:
+            yield self
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def drained(self) -> None:
         """Wait until nothing is waiting or being answered."""

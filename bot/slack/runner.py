@@ -46,13 +46,8 @@ async def answering(
     answers = SlackAnswers(app, messenger)
     arrived = inbox.arrived if inbox is not None else None
     answerer = Answerer(services.db, services.clock, answers.answer, arrived)
-    running = asyncio.create_task(answerer.run())
-    try:
+    async with answerer.running():
         yield answerer
-    finally:
-        running.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await running
 
 
 async def run_http(app: App, host: str, port: int, *, answer_here: bool) -> None:
@@ -66,10 +61,11 @@ async def run_http(app: App, host: str, port: int, *, answer_here: bool) -> None
         runner = await serve(web_app, host, port)
         log.info("Slack over HTTP: listening on http://%s:%s%s", host, port, EVENTS_PATH)
         try:
-            async with contextlib.AsyncExitStack() as here:
-                if answer_here:
-                    await here.enter_async_context(answering(app, messenger, inbox))
-                await asyncio.Event().wait()
+            if answer_here:
+                async with answering(app, messenger, inbox):
+                    await asyncio.Event().wait()
+            else:
+                await inbox.watch_for_overdue()
         finally:
             await runner.cleanup()
 
