@@ -4,15 +4,16 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 import click
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
-from bot.app import App, build_app, configure_logging
+from bot.app import App, build_app, configure_logging, prepare_database
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import Console
 from bot.outgoing import console_messengers, platform_messengers
@@ -24,6 +25,7 @@ from knowledge.search import SearchIndex
 from scheduler.dispatcher import Outcome
 from scheduler.service import build_scheduler
 from storage import members, migrate
+from storage.db import Database
 
 DOWNLOADS = Path("var/downloads")
 ROLE_CHOICES = click.Choice([role.value for role in Role if role != Role.MEMBER])
@@ -233,6 +235,19 @@ def dispatch(instant: datetime) -> None:
     click.echo(f"{sent} sent, {failed} failed at {instant.isoformat()}")
 
 
+@contextlib.contextmanager
+def _database_session(settings: Settings) -> Iterator[Session]:
+    """One unit of work on the configured database, for commands that need no bot: no
+    knowledge index built, no platform connected."""
+    prepare_database(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            yield session
+    finally:
+        database.dispose()
+
+
 @cli.group()
 def db() -> None:
     """The database."""
@@ -298,18 +313,11 @@ def kb_export(out: Path) -> None:
     """Write approved suggestions as content files, to fold into the curated set by pull
     request; entries the folder already has (same id or link) are left alone."""
     # Imported here so that this command stays one self-contained block of the CLI.
-    from bot.app import prepare_database
     from handlers.kb.export import export_approved
-    from storage.db import Database
 
     settings = _settings()
-    prepare_database(settings.database_url)
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            exported = export_approved(session, out, settings.timezone)
-    finally:
-        database.dispose()
+    with _database_session(settings) as session:
+        exported = export_approved(session, out, settings.timezone)
     for path in exported.written:
         click.echo(f"wrote {path}")
     click.echo(f"{len(exported.written)} written, {len(exported.present)} already in {out}.")
@@ -333,21 +341,14 @@ def remi_export(period: str, output_format: str) -> None:
     """Print the network's REMI picture for a period; counts from fewer than 5 organisations
     are printed as <5, and no organisation is named."""
     # Imported here so that this command stays one self-contained block of the CLI.
-    from bot.app import prepare_database
     from handlers.remi.periods import PeriodError, parse_period
     from handlers.remi.report import as_csv, network_picture
-    from storage.db import Database
 
     try:
         wanted = parse_period(period)
     except PeriodError as error:
         raise click.BadParameter(str(error), param_hint="--period") from error
     settings = _settings()
-    prepare_database(settings.database_url)
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            picture = network_picture(session, wanted, settings.timezone)
-    finally:
-        database.dispose()
+    with _database_session(settings) as session:
+        picture = network_picture(session, wanted, settings.timezone)
     click.echo(as_csv(picture), nl=False)
