@@ -125,10 +125,12 @@ class Answerer:
         finally:
             for task in self._answering:
                 task.cancel()
-            self._forget_answered()
+            self._finish_answered()
 
-    def _forget_answered(self) -> None:
+    def _finish_answered(self) -> None:
         """On the way out, so that a restart does not answer them again."""
+        if not self._answered:
+            return
         try:
             self._in_one_transaction(self._answered, 0)
         except Exception:
