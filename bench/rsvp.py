@@ -35,8 +35,8 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
 from bot.config import Settings
+from contract.vocabulary import Action, Actor, MessageRef, Platform, Reply, Role
 from handlers.clock import ManualClock
-from handlers.vocabulary import Action, Actor, MessageRef, Platform, Reply, Role
 from knowledge.search import SearchIndex
 from storage import events, members, migrate
 

@@ -5,13 +5,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.config import ConfigError, Settings
+from contract.specs import Registry
+from contract.vocabulary import Clock, Messenger, Platform
 from handlers.clock import SystemClock
-from handlers.kb.library import load_approved
-from handlers.registry import Registry, build_registry
+from handlers.registry import build_dispatcher, build_registry
 from handlers.router import Router
 from handlers.services import Services
-from handlers.vocabulary import Clock, Messenger, Platform
-from knowledge.entries import load_entries
+from knowledge.check import load_entries
 from knowledge.search import SearchIndex
 from scheduler.dispatcher import Dispatcher
 from storage import members, migrate
@@ -22,7 +22,7 @@ from storage.db import Database
 class App:
     settings: Settings
     services: Services
-    registry: Registry
+    registry: Registry[Services]
     router: Router
     dispatcher: Dispatcher
 
@@ -47,14 +47,15 @@ def build_app(
     )
     with database.session() as session:
         members.seed_admins(session, settings.larch_admins, services.clock.now())
-    load_approved(services)
     registry = build_registry()
+    for start in registry.on_start:
+        start(services)
     return App(
         settings,
         services,
         registry,
         Router(registry, services),
-        Dispatcher(services, registry.jobs, registry.planners),
+        build_dispatcher(registry, services),
     )
 
 

@@ -4,28 +4,31 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
-from bot.app import App, build_app, configure_logging, prepare_database
+from bot.app import App, build_app, configure_logging
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import Console
 from bot.outgoing import console_messengers, platform_messengers
+from contract.params import ArgumentError, Choice, Flag, ReadContext
+from contract.specs import ExportFailed, ExportSpec, Registry
+from contract.vocabulary import Actor, Platform, Role
 from handlers.clock import ManualClock
-from handlers.vocabulary import Actor, Platform, Role
-from knowledge.check import check_directory
-from knowledge.entries import CONTENT_DIR, load_entries
+from handlers.registry import build_registry
+from handlers.services import Services
+from knowledge.check import check_directory, load_entries
+from knowledge.entries import CONTENT_DIR
 from knowledge.search import SearchIndex
 from scheduler.dispatcher import Outcome
 from scheduler.service import build_scheduler
 from storage import members, migrate
-from storage.db import Database
 
 DOWNLOADS = Path("var/downloads")
 ROLE_CHOICES = click.Choice([role.value for role in Role if role != Role.MEMBER])
@@ -235,19 +238,6 @@ def dispatch(instant: datetime) -> None:
     click.echo(f"{sent} sent, {failed} failed at {instant.isoformat()}")
 
 
-@contextlib.contextmanager
-def _database_session(settings: Settings) -> Iterator[Session]:
-    """One unit of work on the configured database, for commands that need no bot: no
-    knowledge index built, no platform connected."""
-    prepare_database(settings.database_url)
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            yield session
-    finally:
-        database.dispose()
-
-
 @cli.group()
 def db() -> None:
     """The database."""
@@ -302,53 +292,55 @@ def search(query: str, as_json: bool, kind: str | None) -> None:
         click.echo(f"{m.score:5.1f}  {m.entry.id}  {m.entry.title}")
 
 
-@kb.command("export")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=CONTENT_DIR,
-    help="The content folder to write into.  [default: knowledge/content]",
-)
-def kb_export(out: Path) -> None:
-    """Write approved suggestions as content files, to fold into the curated set by pull
-    request; entries the folder already has (same id or link) are left alone."""
-    # Imported here so that this command stays one self-contained block of the CLI.
-    from handlers.kb.export import export_approved
-
-    settings = _settings()
-    with _database_session(settings) as session:
-        exported = export_approved(session, out, settings.timezone)
-    for path in exported.written:
-        click.echo(f"wrote {path}")
-    click.echo(f"{len(exported.written)} written, {len(exported.present)} already in {out}.")
-    problems = check_directory(out)
-    if problems:
-        click.echo("\n".join(["The folder now has problems to fix:", *problems]), err=True)
-        raise SystemExit(1)
-
-
 @cli.group("remi")
 def remi_group() -> None:
     """REMI check-ins."""
 
 
-@remi_group.command("export")
-@click.option("--period", required=True, help="A quarter like 2026Q4 or a month like 2026-11.")
-@click.option(
-    "--format", "output_format", type=click.Choice(["csv"]), default="csv", show_default=True
-)
-def remi_export(period: str, output_format: str) -> None:
-    """Print the network's REMI picture for a period; counts from fewer than 5 organisations
-    are printed as <5, and no organisation is named."""
-    # Imported here so that this command stays one self-contained block of the CLI.
-    from handlers.remi.periods import PeriodError, parse_period
-    from handlers.remi.report import as_csv, network_picture
+def _export_command(spec: ExportSpec[Services]) -> click.Command:
+    """A feature's export as a command: each of its parameters an option."""
+    options = [
+        click.Option(
+            [f"--{param.name}"],
+            required=param.required,
+            help=param.description,
+            type=click.Choice(param.choices) if isinstance(param, Choice) else None,
+            is_flag=isinstance(param, Flag),
+        )
+        for param in spec.params
+    ]
 
-    try:
-        wanted = parse_period(period)
-    except PeriodError as error:
-        raise click.BadParameter(str(error), param_hint="--period") from error
-    settings = _settings()
-    with _database_session(settings) as session:
-        picture = network_picture(session, wanted, settings.timezone)
-    click.echo(as_csv(picture), nl=False)
+    def run_export(**typed: Any) -> None:
+        settings = _settings()
+        context = ReadContext(datetime.now(UTC), settings.timezone)
+        values = {}
+        for param in spec.params:
+            raw = typed[param.name]
+            try:
+                values[param.name] = None if raw is None else param.read(str(raw), context)
+            except ArgumentError as error:
+                raise click.BadParameter(str(error), param_hint=f"--{param.name}") from None
+        app = build_app(settings)
+        try:
+            lines = spec.run(app.services, values)
+        except ExportFailed as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from None
+        finally:
+            app.services.db.dispose()
+        for line in lines:
+            click.echo(line)
+
+    return click.Command(spec.name, callback=run_export, params=options, help=spec.summary)
+
+
+def _add_exports(registry: Registry[Services]) -> None:
+    groups = {name: command for name, command in cli.commands.items()}
+    for spec in registry.exports:
+        group = groups.get(spec.group)
+        if not isinstance(group, click.Group):
+            raise ValueError(f"an export for `{spec.group}`, which is not a command group")
+        group.add_command(_export_command(spec))
+
+
+_add_exports(build_registry())

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 
 DEFAULT_DATABASE_URL = "sqlite:///var/larch.db"
 

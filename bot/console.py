@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
-from handlers.vocabulary import (
+from contract.vocabulary import (
     Action,
     Actor,
     Button,

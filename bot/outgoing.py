@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.console import ConsoleMessenger
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 
 
 def console_messengers(downloads: Path) -> dict[Platform, ConsoleMessenger]:

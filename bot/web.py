@@ -1,11 +1,15 @@
-"""The HTTP server (Procfile `web`): a health check, and the routes adapters and features
-add to it (Slack's Events API endpoint, calendar feeds). Stateless, so several can run
-behind a load balancer."""
+"""The HTTP server (Procfile `web`): a health check, the documents features serve (calendar
+feeds), and the routes adapters add to it (Slack's Events API endpoint). Stateless, so
+several can run behind a load balancer."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from bot.app import App
-from bot.calendar_feed import add_calendar_routes
+from contract.specs import WebResource
+from handlers.services import Services
 
 APP_KEY = web.AppKey("larch_app", App)
 
@@ -14,8 +18,27 @@ def build_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[APP_KEY] = app
     web_app.router.add_get("/healthz", healthz)
-    add_calendar_routes(web_app, app.services)
+    for resource in app.registry.web_resources:
+        web_app.router.add_get(resource.path, _serving(resource, app.services))
     return web_app
+
+
+def _serving(
+    resource: WebResource[Services], services: Services
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def serve_resource(request: web.Request) -> web.Response:
+        # Off the loop: the database read must not hold up Slack's acknowledgements.
+        body = await asyncio.to_thread(resource.produce, services, dict(request.match_info))
+        if body is None:
+            raise web.HTTPNotFound(text="Not found.")
+        return web.Response(
+            body=body,
+            content_type=resource.media_type,
+            charset="utf-8",
+            headers={"Cache-Control": resource.cache_control},
+        )
+
+    return serve_resource
 
 
 async def healthz(request: web.Request) -> web.Response:

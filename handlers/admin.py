@@ -1,31 +1,32 @@
 """Roles, granted and revoked in chat by admins: `admin grant @person organiser`."""
 
-from handlers.registry import CommandSpec, Request
+from contract.params import Choice, Person
+from contract.specs import CommandSpec, Feature, Request
+from contract.vocabulary import Reply, Role
 from handlers.services import Services
-from handlers.vocabulary import MENTION, Platform, Reply, Role
 from storage import members
 
+# The roles an admin can hand out, as members type them.
 ROLE_WORDS = {
-    "member": Role.MEMBER,
     "organiser": Role.ORGANISER,
-    "organizer": Role.ORGANISER,
     "curator": Role.CURATOR,
     "steering": Role.STEERING,
     "equality lead": Role.EQUALITY_LEAD,
-    "equality_lead": Role.EQUALITY_LEAD,
-    "lead": Role.EQUALITY_LEAD,
     "admin": Role.ADMIN,
 }
-GRANTABLE = "organiser, curator, steering, equality lead, admin"
+PERSON = Person("person", "The member, named with @")
+ROLE = Choice(
+    "role",
+    "Which role",
+    choices=tuple(ROLE_WORDS),
+    aliases={"organizer": "organiser", "lead": "equality lead", "equality_lead": "equality lead"},
+)
 
 
 async def grant(request: Request, services: Services) -> Reply:
-    parsed = _person_and_role(request.args, "grant")
-    if isinstance(parsed, Reply):
-        return parsed
-    platform, user_id, role = parsed
+    named, role = request.value(PERSON), ROLE_WORDS[request.value(ROLE)]
     with services.db.session() as session:
-        person = members.identify(session, platform, user_id, "", services.clock.now())
+        person = members.identify(session, named.platform, named.user_id, "", services.clock.now())
         added = members.grant_role(
             session, person.id, role, services.clock.now(), granted_by=request.member.id
         )
@@ -35,12 +36,9 @@ async def grant(request: Request, services: Services) -> Reply:
 
 
 async def revoke(request: Request, services: Services) -> Reply:
-    parsed = _person_and_role(request.args, "revoke")
-    if isinstance(parsed, Reply):
-        return parsed
-    platform, user_id, role = parsed
+    named, role = request.value(PERSON), ROLE_WORDS[request.value(ROLE)]
     with services.db.session() as session:
-        person = members.find(session, platform, user_id)
+        person = members.find(session, named.platform, named.user_id)
         if person is None or role not in person.roles:
             return Reply("They don't have that role, so nothing changed.", private=True)
         if role == Role.ADMIN and person.id == request.member.id:
@@ -60,44 +58,29 @@ async def list_roles(request: Request, services: Services) -> Reply:
     return Reply("\n".join(["Who holds which role:", *lines]), title="Roles", private=True)
 
 
-def _person_and_role(args: str, verb: str) -> tuple[Platform, str, Role] | Reply:
-    usage = Reply(
-        f"Name the person with @ and then the role, for example `admin {verb} @alice "
-        f"organiser`. Roles: {GRANTABLE}.",
-        private=True,
-    )
-    found = MENTION.search(args)
-    if found is None:
-        return usage
-    role_word = (args[: found.start()] + args[found.end() :]).strip().lower()
-    role = ROLE_WORDS.get(role_word)
-    if role is None or role == Role.MEMBER:
-        return usage
-    return Platform(found["platform"]), found["user_id"], role
-
-
-COMMANDS = [
+COMMANDS: list[CommandSpec[Services]] = [
     CommandSpec(
         name="admin grant",
         summary="Give someone a role (admins only)",
-        usage="admin grant @person <role>",
         handler=grant,
+        params=(PERSON, ROLE),
         role=Role.ADMIN,
         examples=("admin grant @alice organiser",),
     ),
     CommandSpec(
         name="admin revoke",
         summary="Take a role away (admins only)",
-        usage="admin revoke @person <role>",
         handler=revoke,
+        params=(PERSON, ROLE),
         role=Role.ADMIN,
         examples=("admin revoke @alice organiser",),
     ),
     CommandSpec(
         name="admin roles",
         summary="Who holds which role (admins only)",
-        usage="admin roles",
         handler=list_roles,
         role=Role.ADMIN,
     ),
 ]
+
+FEATURE: Feature[Services] = Feature(commands=COMMANDS)

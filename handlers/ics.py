@@ -6,7 +6,7 @@ from datetime import datetime
 
 from icalendar import Calendar, Event
 
-from handlers.vocabulary import Attachment
+from contract.vocabulary import Attachment
 
 PRODUCT_ID = "-//LARCH Hub//larch-bot//EN"
 

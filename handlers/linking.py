@@ -6,19 +6,24 @@ RSVPs, introductions and records. A bad, expired or used code, or a code from th
 member, gets a clear reply and changes nothing.
 """
 
-from handlers.registry import CommandSpec, Request
+from contract.params import Word
+from contract.specs import CommandSpec, Feature, Request
+from contract.vocabulary import Reply
 from handlers.services import Services
-from handlers.vocabulary import Reply
 from storage import links, members
 
 MINUTES = int(links.CODE_LIFETIME.total_seconds() // 60)
 NEW_CODE_HINT = "Type `link` on your other account for a new code."
 
 
+CODE = Word("code", "the code your other account was given", required=False)
+
+
 async def link(request: Request, services: Services) -> Reply:
-    if not request.args:
+    code = request.optional(CODE)
+    if code is None:
         return _give_code(request, services)
-    return _redeem(request, services)
+    return _redeem(request, services, code)
 
 
 def _give_code(request: Request, services: Services) -> Reply:
@@ -33,9 +38,9 @@ def _give_code(request: Request, services: Services) -> Reply:
     )
 
 
-def _redeem(request: Request, services: Services) -> Reply:
+def _redeem(request: Request, services: Services, code: str) -> Reply:
     with services.db.session() as session:
-        result = links.redeem_code(session, request.args, request.member.id, services.clock.now())
+        result = links.redeem_code(session, code, request.member.id, services.clock.now())
         if result.outcome != links.Outcome.LINKED or result.member_id is None:
             return _refusal(result.outcome)
         joined = members.profile(session, result.member_id)
@@ -62,12 +67,14 @@ def _refusal(outcome: links.Outcome) -> Reply:
     return Reply(reasons[outcome], private=True)
 
 
-COMMANDS = [
+COMMANDS: list[CommandSpec[Services]] = [
     CommandSpec(
         name="link",
         summary="Join your accounts on Slack, Discord and the console into one member",
-        usage="link [code]",
         handler=link,
+        params=(CODE,),
         examples=("link", "link 7KQ2M-XW4PA"),
     ),
 ]
+
+FEATURE: Feature[Services] = Feature(commands=COMMANDS)

@@ -3,8 +3,8 @@ platform they last used, a purpose channel ("events", "steering") on every platf
 
 import logging
 
+from contract.vocabulary import MessageRef, Platform, Reply
 from handlers.services import Services
-from handlers.vocabulary import MessageRef, Platform, Reply
 from storage import members
 
 log = logging.getLogger(__name__)

@@ -2,9 +2,9 @@
 
 import json
 
-from handlers.registry import ActionSpec, CommandSpec, Request
+from contract.specs import ActionSpec, CommandSpec, Feature, Request
+from contract.vocabulary import Attachment, Button, ButtonStyle, Reply
 from handlers.services import Services
-from handlers.vocabulary import Attachment, Button, ButtonStyle, Reply
 from storage import members
 
 
@@ -62,19 +62,19 @@ async def forget(request: Request, services: Services) -> Reply:
     )
 
 
-COMMANDS = [
+COMMANDS: list[CommandSpec[Services]] = [
     CommandSpec(
         name="my data",
         summary="See and download everything the bot holds about you",
-        usage="my data",
         handler=show_my_data,
     ),
     CommandSpec(
         name="forget me",
         summary="Delete everything the bot holds about you",
-        usage="forget me",
         handler=ask_to_forget,
     ),
 ]
 
 ACTIONS = [ActionSpec("privacy.forget", forget)]
+
+FEATURE: Feature[Services] = Feature(commands=COMMANDS, actions=ACTIONS)

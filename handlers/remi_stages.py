@@ -1,8 +1,9 @@
 """`remi stages`: the six REMI stages in order, so a member can place their organisation."""
 
-from handlers.registry import CommandSpec, Request
+from contract.specs import CommandSpec, Feature, Request
+from contract.vocabulary import Button, Reply
+from handlers.entry_buttons import entry_button
 from handlers.services import Services
-from handlers.vocabulary import Button, Reply
 from knowledge.remi import REMI_URL, STAGES
 
 
@@ -18,7 +19,7 @@ async def show_stages(request: Request, services: Services) -> Reply:
         ]
     )
     buttons = tuple(
-        Button(label, action_id="lookup.show", value=entry_id)
+        entry_button(entry_id, label)
         for label, entry_id in (("About REMI", "remi"), ("REMI FAQs", "remi-faqs"))
         if services.knowledge.get(entry_id) is not None
     )
@@ -30,11 +31,12 @@ async def show_stages(request: Request, services: Services) -> Reply:
     )
 
 
-COMMANDS = [
+COMMANDS: list[CommandSpec[Services]] = [
     CommandSpec(
         name="remi stages",
         summary="The six stages of the Race Equity Maturity Index, in order",
-        usage="remi stages",
         handler=show_stages,
     ),
 ]
+
+FEATURE: Feature[Services] = Feature(commands=COMMANDS)

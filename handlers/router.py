@@ -1,15 +1,17 @@
 """From a `Command` or an `Action` to the replies, with the rules every feature shares:
-bots are ignored, oversized or empty input is answered kindly, roles are checked before a
-handler runs, and a handler that fails becomes an apology, never a stack trace in chat."""
+bots are ignored, oversized or empty input is answered kindly, roles are checked and typed
+arguments read before a handler runs (a wrong one is answered with the command's usage),
+and a handler that fails becomes an apology, never a stack trace in chat."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from handlers.registry import Handler, Registry, Request
+from contract.params import ArgumentError, ReadContext, read_options, read_text
+from contract.specs import VALUE_SEPARATOR, ActionSpec, CommandSpec, Handler, Registry, Request
+from contract.vocabulary import Action, Actor, Command, MemberProfile, Place, Reply, Role
 from handlers.services import Services
-from handlers.vocabulary import Action, Actor, Command, Place, Reply, Role
 from storage import members
-from storage.members import MemberProfile
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +46,12 @@ STALE_ACTION_REPLY = Reply(
     private=True,
 )
 
+# Reads a request's typed arguments, given what they are relative to (now, the zone).
+ReadValues = Callable[[ReadContext], dict[str, Any]]
+
 
 class Router:
-    def __init__(self, registry: Registry, services: Services) -> None:
+    def __init__(self, registry: Registry[Services], services: Services) -> None:
         self.registry = registry
         self.services = services
 
@@ -56,17 +61,49 @@ class Router:
         text = command.text.strip()
         if not text:
             return [EMPTY_REPLY]
-        if len(text) > MAX_MESSAGE_CHARS:
+        if len(text) > MAX_MESSAGE_CHARS or _too_long(command.options or {}):
             return [TOO_LONG_REPLY]
         matched = self.registry.match(text)
         if matched is None:
+            group = self._group_of(text)
+            if group:
+                return [_unknown_in_group(text, group)]
             return await self._run(
                 self.registry.question, "question", Role.MEMBER, command.actor, command.place, text
             )
         spec, args = matched
+        options = command.options
+        if options is not None:
+            args = " ".join(value for value in options.values() if value)
+
+        def read(context: ReadContext) -> dict[str, Any]:
+            if options is not None:
+                return read_options(spec.params, options, context)
+            return read_text(spec.params, args, context)
+
         return await self._run(
-            spec.handler, spec.name, spec.role, command.actor, command.place, args
+            spec.handler,
+            spec.name,
+            spec.role,
+            command.actor,
+            command.place,
+            args,
+            read=read,
+            misread=lambda problem: usage_reply(spec, problem, self._related(spec)),
         )
+
+    def _group_of(self, text: str) -> list[CommandSpec[Services]]:
+        """The commands named by the first two words typed (`remi lead …`), when they only
+        begin command names: a word after them that is no command is a slip, not a question."""
+        first_two = " ".join(text.lower().split()[:2])
+        return [c for c in self.registry.commands if c.name.startswith(first_two + " ")]
+
+    def _related(self, spec: CommandSpec[Services]) -> list[CommandSpec[Services]]:
+        """Commands under this one (`intros join` for `intros`), for a member who typed a
+        word the command does not take: likely one of these, misspelt."""
+        if spec.params:
+            return []
+        return [c for c in self.registry.commands if c.name.startswith(spec.name + " ")]
 
     async def handle_action(self, action: Action) -> list[Reply]:
         if action.actor.is_bot:
@@ -75,9 +112,7 @@ class Router:
         if spec is None:
             log.info("unknown action %r", action.action_id)
             return [STALE_ACTION_REPLY]
-        if len(action.value) > MAX_MESSAGE_CHARS or any(
-            len(value) > 10 * MAX_MESSAGE_CHARS for value in action.fields.values()
-        ):
+        if len(action.value) > MAX_MESSAGE_CHARS or _too_long(action.fields, 10):
             return [TOO_LONG_REPLY]
         return await self._run(
             spec.handler,
@@ -87,17 +122,22 @@ class Router:
             action.place,
             action.value,
             action.fields,
+            read=lambda context: _button_values(spec, action.value, context),
+            misread=lambda problem: spec.forged or STALE_ACTION_REPLY,
         )
 
     async def _run(
         self,
-        handler: Handler,
+        handler: Handler[Services],
         name: str,
         role: Role,
         actor: Actor,
         place: Place,
         args: str,
-        fields: dict[str, str] | None = None,
+        fields: Mapping[str, str] | None = None,
+        *,
+        read: ReadValues | None = None,
+        misread: Callable[[str], Reply] | None = None,
     ) -> list[Reply]:
         try:
             with self.services.db.session() as session:
@@ -112,19 +152,65 @@ class Router:
                 if not member.has_role(role):
                     admins = members.holders_of(session, Role.ADMIN)
                     return [_refusal(name, role, admins)]
+            values: dict[str, Any] = {}
+            if read is not None:
+                context = ReadContext(self.services.clock.now(), self.services.timezone)
+                try:
+                    values = read(context)
+                except ArgumentError as problem:
+                    assert misread is not None
+                    return [misread(str(problem))]
             request = Request(
                 actor=actor,
                 member=member,
                 name=name,
                 args=args.strip(),
-                fields=fields or {},
+                fields=dict(fields or {}),
                 place=place,
+                values=values,
             )
             replies = await handler(request, self.services)
         except Exception:
             log.exception("handler %s failed for %s", name, actor.key)
             return [_apology(name)]
         return [replies] if isinstance(replies, Reply) else list(replies)
+
+
+def usage_reply(
+    spec: CommandSpec[Any], problem: str, related: Sequence[CommandSpec[Any]] = ()
+) -> Reply:
+    """What a member sees when a command's arguments don't read: what was wrong, then how
+    the command is typed (and the commands under it, when it has some)."""
+    said = problem[0].upper() + problem[1:]
+    if not said.endswith((".", "?", "!")):
+        said += "."
+    lines = [said, f"Usage: `{spec.usage}`"]
+    lines += [f"For example: `{example}`" for example in spec.examples[:1]]
+    if related:
+        lines.append("Or one of: " + ", ".join(f"`{c.usage}`" for c in related))
+    return Reply("\n".join(lines), private=True)
+
+
+def _unknown_in_group(text: str, group: Sequence[CommandSpec[Any]]) -> Reply:
+    typed = " ".join(text.split()[:3])
+    usages = ", ".join(f"`{spec.usage}`" for spec in group)
+    return Reply(f"I don't know `{typed[:60]}`. Did you mean one of: {usages}?", private=True)
+
+
+def _button_values(spec: ActionSpec[Any], value: str, context: ReadContext) -> dict[str, Any]:
+    if not spec.params:
+        return {}
+    parts = value.split(VALUE_SEPARATOR, len(spec.params) - 1)
+    if len(parts) != len(spec.params):
+        raise ArgumentError(f"a button value of {len(parts)} parts for {len(spec.params)}")
+    return {
+        param.name: param.read(part, context)
+        for param, part in zip(spec.params, parts, strict=True)
+    }
+
+
+def _too_long(values: Mapping[str, str], times: int = 1) -> bool:
+    return any(len(value) > times * MAX_MESSAGE_CHARS for value in values.values())
 
 
 def _refusal(name: str, role: Role, admins: Sequence[MemberProfile]) -> Reply:

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from handlers.vocabulary import Clock, Messenger, Platform
+from contract.vocabulary import Clock, Messenger, Platform
 from knowledge.search import SearchIndex
 from storage.db import Database
 

@@ -9,6 +9,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+# Every table, registered on the metadata before the first session: merging and forgetting
+# a member walk all the tables that point at members.
+import storage.tables  # noqa: F401
+
 
 class Database:
     def __init__(self, url: str) -> None:

@@ -2,7 +2,6 @@
 sent marker, so an edit or a cancellation is seen before sending, a restart loses nothing,
 and several processes can share the work without sending anything twice."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy import JSON, Column
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select, update
 
+from contract.specs import DueJob
 from storage import leases
 from storage.types import UTCDateTime
 
@@ -30,16 +30,6 @@ class DueWork(SQLModel, table=True):
     claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
-
-
-@dataclass(frozen=True)
-class DueJob:
-    id: int
-    key: str
-    kind: str
-    payload: dict[str, Any]
-    due_at: datetime
-    attempts: int
 
 
 def schedule(

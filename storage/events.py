@@ -19,7 +19,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, f
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from handlers.vocabulary import MessageRef, Platform
+from contract.vocabulary import MessageRef, Platform
 from storage.models import Member
 from storage.types import UTCDateTime
 

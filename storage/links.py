@@ -111,9 +111,6 @@ def merge_members(
     dropped. `tables` defaults to every table the code declares.
     """
     if tables is None:
-        # Imported here because storage.tables imports this module.
-        import storage.tables  # noqa: F401
-
         tables = SQLModel.metadata.sorted_tables
     member_id = Member.__table__.c.id  # type: ignore[attr-defined]
     for table in tables:

@@ -6,7 +6,6 @@ settled by the unique constraints, not by checking first.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,24 +13,12 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, delete, select
 
-from handlers.vocabulary import Platform, Role
+from contract.vocabulary import MemberProfile, Platform, Role
 from storage.models import Identity, Member, MemberRole
 
 # How fresh "last seen" needs to be to pick the platform a member is using; writing it on
 # every message would make each read-only question a database write.
 SEEN_PRECISION = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class MemberProfile:
-    id: int
-    display_name: str
-    organisation: str | None
-    roles: frozenset[Role]
-
-    def has_role(self, role: Role) -> bool:
-        # Admins can do everything a role allows, so one admin can run a small network.
-        return role == Role.MEMBER or role in self.roles or Role.ADMIN in self.roles
 
 
 def identify(

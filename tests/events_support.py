@@ -5,7 +5,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from handlers.vocabulary import Platform, Reply, Role
+from contract.vocabulary import Platform, Reply, Role
 from storage import events, members
 from storage.db import Database
 from storage.events import Event

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 from storage import intros as store
 from storage import members
 from tests.conftest import Bot

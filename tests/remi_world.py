@@ -1,6 +1,6 @@
 """A small REMI network set up through chat, as an admin would, for the REMI tests."""
 
-from handlers.vocabulary import Role
+from contract.vocabulary import Role
 from storage import remi
 from tests.conftest import Bot
 

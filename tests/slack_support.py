@@ -27,10 +27,10 @@ from bot.slack.app import build_bolt_app, connect
 from bot.slack.inbox import Answerer, Inbox
 from bot.slack.runner import EVENTS_PATH, answering, mount
 from bot.web import build_web_app, serve
+from contract.specs import Registry
+from contract.vocabulary import Platform, Role
 from handlers.clock import ManualClock
-from handlers.registry import Registry
 from handlers.router import Router
-from handlers.vocabulary import Platform, Role
 from knowledge.search import SearchIndex
 from storage import members
 from tests.conftest import free_port

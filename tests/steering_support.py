@@ -4,7 +4,7 @@ opened through the chair's form, and a look at what each person was sent."""
 from collections.abc import Sequence
 from datetime import datetime
 
-from handlers.vocabulary import Platform, Reply, Role
+from contract.vocabulary import Platform, Reply, Role
 from scheduler.dispatcher import Outcome
 from storage import members, steering
 from storage.steering import Meeting

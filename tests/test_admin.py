@@ -1,6 +1,6 @@
 """Admins grant and revoke roles in chat."""
 
-from handlers.vocabulary import Role
+from contract.vocabulary import Role
 from tests.conftest import Bot
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from bot.app import build_app
 from bot.config import Settings
+from contract.vocabulary import Action, Actor, Platform, Role
 from handlers.clock import ManualClock
-from handlers.vocabulary import Action, Actor, Platform, Role
 from storage import members
 from tests.conftest import bot_environment
 from tests.events_support import NOW, WORKSHOP

@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contract.specs import DueJob
 from handlers.clock import ManualClock
 from handlers.services import Services
 from knowledge.search import SearchIndex
-from scheduler.dispatcher import Dispatcher, JobSpec
+from scheduler.dispatcher import Dispatcher
 from storage import due
 from storage.db import Database
-from storage.due import DueJob
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -24,7 +24,7 @@ class Outbox:
         self.sent: list[str] = []
         self.failures_left = 0
 
-    async def send(self, job: DueJob, services: Services) -> str:
+    async def send(self, job: DueJob) -> str:
         if self.failures_left:
             self.failures_left -= 1
             raise ConnectionError("platform unreachable")
@@ -49,7 +49,7 @@ def outbox() -> Outbox:
 
 
 def dispatcher(services: Services, outbox: Outbox, **options: object) -> Dispatcher:
-    return Dispatcher(services, [JobSpec("test.say", outbox.send)], **options)  # type: ignore[arg-type]
+    return Dispatcher(services.db, services.clock, {"test.say": outbox.send}, {}, **options)  # type: ignore[arg-type]
 
 
 def schedule(services: Services, key: str, at: datetime, text: str = "hi") -> None:

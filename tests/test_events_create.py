@@ -7,8 +7,8 @@ import pytest
 
 from bot.app import build_app
 from bot.config import Settings
+from contract.vocabulary import Action, Actor, Platform, Role
 from handlers.clock import ManualClock
-from handlers.vocabulary import Action, Actor, Platform, Role
 from knowledge.search import SearchIndex
 from tests.conftest import Bot, RecordingMessenger
 from tests.events_support import WORKSHOP, create_event

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from icalendar import Calendar
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 from storage import members
 from tests.conftest import Bot
 from tests.events_support import (
@@ -126,7 +126,7 @@ async def test_message_reaches_everyone_going(bot: Bot) -> None:
     )
     assert direct_messages(bot, "ben") == []
     [empty] = await bot.say("event message 1", as_="olu")
-    assert "What should I tell them?" in empty.text
+    assert "`<text>` is missing: what to tell everyone going" in empty.text
 
 
 async def test_attendees_and_the_csv_export(bot: Bot) -> None:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from contract.vocabulary import MessageRef, Reply
 from handlers.events.timing import reminder_due_at
-from handlers.vocabulary import MessageRef, Reply
-from scheduler.dispatcher import Dispatcher
+from handlers.registry import build_dispatcher
 from storage import due
 from tests.conftest import Bot, RecordingMessenger
 from tests.events_support import (
@@ -274,7 +274,7 @@ async def test_every_reminder_is_sent_exactly_once_across_a_restart(bot: Bot) ->
     bot.clock.set(WORKSHOP_START - timedelta(hours=22))
     stalling = StallingMessenger(allow=2)
     services.messengers = {**services.messengers, stalling.platform: stalling}
-    first = asyncio.create_task(Dispatcher(services, bot.app.registry.jobs, batch=10).run_once())
+    first = asyncio.create_task(build_dispatcher(bot.app.registry, services, batch=10).run_once())
     while len(stalling.sent) < 2:
         await asyncio.sleep(0)
     first.cancel()
@@ -284,7 +284,7 @@ async def test_every_reminder_is_sent_exactly_once_across_a_restart(bot: Bot) ->
     # A new process starts. The rows the dead one claimed are leased to it for a while.
     restarted = RecordingMessenger()
     services.messengers = {**services.messengers, restarted.platform: restarted}
-    second = Dispatcher(services, bot.app.registry.jobs)
+    second = build_dispatcher(bot.app.registry, services)
     assert [o.key for o in await second.run_once() if o.sent] == []
     bot.clock.advance(timedelta(minutes=6))
     await second.run_once()

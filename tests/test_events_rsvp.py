@@ -142,7 +142,9 @@ async def test_event_shows_my_status_and_the_link_only_once_i_am_going(bot: Bot)
     assert "Join online: https://meet.example.org/remi" in after.text
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("", "Which event?"), ("soon", "“soon”")])
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("", "`<number>` is missing"), ("soon", "“soon” is not a number")]
+)
 async def test_event_without_a_number_explains(bot: Bot, typed: str, expected: str) -> None:
     [reply] = await bot.say(f"event {typed}", as_="ama")
     assert expected in reply.text and "`events`" in reply.text

@@ -4,8 +4,8 @@ the planner's one due row per round."""
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from contract.vocabulary import Role
 from handlers.intros.cadence import DEFAULT, Cadence
-from handlers.vocabulary import Role
 from storage import due
 from tests.conftest import Bot
 from tests.intros_support import FIRST_ROUND, SECOND_ROUND
@@ -95,7 +95,9 @@ async def test_a_cadence_that_cannot_be_read_changes_nothing(bot: Bot) -> None:
         "intros cadence weekly monday 10:00 and more",
     ):
         [reply] = await bot.say(text)
-        assert "Set the cadence like `intros cadence fortnightly monday 10:00`" in reply.text
+        assert "Usage: `intros cadence [weekly|fortnightly|monthly] [<day>] [<HH:MM>]`" in (
+            reply.text
+        )
     [reply] = await bot.say("intros cadence")
     assert "fortnightly on Mondays at 10:00" in reply.text
 

@@ -1,8 +1,8 @@
 """Taking part in peer introductions: join by form, pause, leave, status, history, and a
 private `never` that the excluded person can never see."""
 
+from contract.vocabulary import Role
 from handlers.intros.profile import SECTORS, TOPICS
-from handlers.vocabulary import Role
 from tests.conftest import Bot
 from tests.intros_support import FIRST_ROUND, join, latest_groups, run_until
 
@@ -80,7 +80,7 @@ async def test_pause_refuses_what_it_cannot_use(bot: Bot) -> None:
     await bot.verify_dialog(
         [
             ("intros pause", "Pause like this: `intros pause until 2027-01-15`"),
-            ("intros pause sometime", "Pause like this"),
+            ("intros pause sometime", "I didn't expect “sometime”"),
             ("intros pause until yesterday", "That date isn't in the future"),
             ("intros pause until the cows come home", "I couldn't read"),
             ("intros pause for 14 months", "more than a year away"),
@@ -128,7 +128,7 @@ async def test_never_is_private_and_nothing_the_excluded_person_sees_mentions_it
 async def test_never_needs_someone_else(bot: Bot) -> None:
     await bot.verify_dialog(
         [
-            ("intros never", "Name the person with @"),
+            ("intros never", "`@person` is missing"),
             ("intros never bob", "Name the person with @"),
             ("intros never <@console:alice>", "That's you!"),
         ]
@@ -139,7 +139,8 @@ async def test_intros_alone_explains_and_an_unknown_word_is_named(bot: Bot) -> N
     await bot.verify_dialog(
         [
             ("intros", "Peer introductions pair you with someone from another organisation"),
-            ("intros dance", "I don't know `intros dance`."),
+            ("intros dance", "I didn't expect “dance”."),
+            ("intros dance", "Or one of: `intros join`, `intros leave`"),
         ]
     )
 

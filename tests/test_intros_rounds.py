@@ -9,11 +9,11 @@ from sqlmodel import select
 
 from bot.app import build_app
 from bot.config import Settings
+from contract.vocabulary import Action, Actor, MessageRef, Platform, Reply, Role
 from handlers.clock import ManualClock
 from handlers.intros import cadence, rounds
-from handlers.registry import build_registry
+from handlers.registry import build_dispatcher, build_registry
 from handlers.services import Services
-from handlers.vocabulary import Action, Actor, MessageRef, Platform, Reply, Role
 from knowledge.search import SearchIndex
 from scheduler.dispatcher import Dispatcher
 from storage import due
@@ -253,8 +253,7 @@ def services_on(database: Database, clock: ManualClock, messenger: RecordingMess
 
 
 def dispatcher(services: Services) -> Dispatcher:
-    registry = build_registry()
-    return Dispatcher(services, registry.jobs, registry.planners)
+    return build_dispatcher(build_registry(), services)
 
 
 def introduced(messengers: Sequence[RecordingMessenger]) -> list[frozenset[str]]:

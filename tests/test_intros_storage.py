@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 from storage import intros as store
 from storage import members
 from storage.db import Database

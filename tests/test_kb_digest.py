@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contract.vocabulary import Platform, Reply, Role
 from handlers.kb import digest
-from handlers.vocabulary import Platform, Reply, Role
-from scheduler.dispatcher import Dispatcher
+from handlers.registry import build_dispatcher
 from tests.conftest import Bot, RecordingMessenger
 from tests.events_support import create_event
 from tests.intros_support import FIRST_ROUND, join, run_until
@@ -55,7 +55,7 @@ async def test_the_digest_goes_out_on_monday_at_9_on_every_platform(
 async def test_it_goes_out_once_a_week_however_often_the_scheduler_runs(
     bot: Bot, discord: RecordingMessenger
 ) -> None:
-    another_process = Dispatcher(bot.app.services, bot.app.registry.jobs, bot.app.registry.planners)
+    another_process = build_dispatcher(bot.app.registry, bot.app.services)
     assert len(await digests_at(bot, MONDAY)) == 1
     await another_process.run_once()
     assert await digests_at(bot, MONDAY + timedelta(hours=1)) == []
@@ -119,19 +119,19 @@ async def test_moving_the_day_after_this_weeks_digest_does_not_send_a_second(
 
 
 @pytest.mark.parametrize(
-    "said",
+    ("said", "problem"),
     [
-        "digest schedule someday 09:00",
-        "digest schedule monday 25:00",
-        "digest schedule monday",
-        "digest schedule t 09:00",
+        ("digest schedule someday 09:00", "“someday” is not one of monday, tuesday"),
+        ("digest schedule monday 25:00", "“25:00” is not a time like 09:00"),
+        ("digest schedule monday", "Give both a day and a time"),
+        ("digest schedule t 09:00", "“t” is not one of monday"),
     ],
 )
 async def test_a_schedule_that_cannot_be_read_changes_nothing(
-    bot: Bot, discord: RecordingMessenger, said: str
+    bot: Bot, discord: RecordingMessenger, said: str, problem: str
 ) -> None:
     [reply] = await bot.say(said, as_=ADMIN)
-    assert reply.text.startswith("I couldn't read")
+    assert reply.text.startswith(problem)
     assert len(await digests_at(bot, MONDAY)) == 1
 
 

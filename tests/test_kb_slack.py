@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from contract.vocabulary import Platform, Role
 from handlers.clock import ManualClock
-from handlers.vocabulary import Platform, Role
 from knowledge.search import SearchIndex
 from storage import kb, members
 from tests.kb_world import NEW_LINK, NEW_TITLE, NEW_WHY, knowledge  # noqa: F401

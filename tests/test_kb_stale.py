@@ -4,7 +4,7 @@ accurate" moves the date on (in the database) and "Needs change" leaves a note i
 
 from datetime import UTC, datetime
 
-from handlers.vocabulary import Role
+from contract.vocabulary import Role
 from storage import due
 from tests.conftest import Bot
 from tests.kb_world import (

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 from storage import kb, members
 from storage.db import Database
 from storage.kb import APPROVED, REJECTED, ApprovedEntry, Suggested

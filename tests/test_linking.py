@@ -10,7 +10,7 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Uni
 from sqlmodel import SQLModel, select
 
 import storage.tables  # noqa: F401  (every table, as the merge sees them)
-from handlers.vocabulary import Actor, Command, Platform, Role
+from contract.vocabulary import Actor, Command, Platform, Role
 from storage import links, members
 from storage.db import Database
 from storage.links import LinkCode, Outcome

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.console import Console
-from handlers.vocabulary import Actor, Platform, Role
+from contract.vocabulary import Actor, Platform, Role
 from knowledge.remi import STAGES
 from storage import remi
 from storage.remi import ActionPoint, CheckIn, Lead, Organisation
@@ -61,13 +61,14 @@ async def test_admins_register_organisations_leads_and_cadence(bot: Bot) -> None
 async def test_admin_commands_refuse_bad_input_and_store_nothing(bot: Bot) -> None:
     await register(bot, "Whittington Health")
     for text, expected in [
-        ("remi org add Only A Name", "separated by `|`"),
-        ("remi org add A | | C", "separated by `|`"),
-        ("remi org add " + "x" * 201 + " | NHS | NCL", "under 200 characters"),
+        ("remi org add Only A Name", "`<sector>` is missing"),
+        ("remi org add A | | C", "`<sector>` is missing"),
+        ("remi org add " + "x" * 201 + " | NHS | NCL", "(200 characters at most)"),
         ("remi lead add <@console:lee> Atlantis Trust", "don't know an organisation called"),
         ("remi lead add Whittington Health", "Name the person with @"),
+        ("remi lead promote <@console:lee> Whittington Health", "Did you mean one of"),
         ("remi cadence Atlantis Trust monthly", "don't know an organisation called"),
-        ("remi cadence Whittington Health weekly", "monthly` (or `quarterly`"),
+        ("remi cadence Whittington Health weekly", "“weekly” is not one of monthly or quarterly"),
         ("remi lead remove <@console:nobody> Whittington Health", "aren't a lead"),
     ]:
         [reply] = await bot.say(text, as_=ADMIN)
@@ -348,11 +349,14 @@ async def test_action_points_need_text_and_the_right_organisation(bot: Bot) -> N
     await register(bot, "Whittington Health", "lee")
     await register(bot, "Camden Council", "lee")
     for text, expected in [
-        ("remi action add", "Write the action point"),
-        ("remi action remove everything", "Write the action point"),
+        ("remi action add", "`<text>` is missing: the action point"),
+        ("remi action remove everything", "Did you mean one of: `remi action add"),
         ("remi action add Train the board", "name one first"),
-        ("remi action add Atlantis | Train the board", "name one first"),
-        ("remi action add Camden Council | " + "x" * 501, "at most 500"),
+        (
+            "remi action add Atlantis | Train the board",
+            "You aren't an equality lead for “Atlantis”",
+        ),
+        ("remi action add Camden Council | " + "x" * 501, "500 characters at most"),
     ]:
         [reply] = await bot.say(text, as_="lee")
         assert expected in reply.text, text

@@ -4,7 +4,7 @@ aggregate picture."""
 
 import pytest
 
-from handlers.vocabulary import Role
+from contract.vocabulary import Role
 from tests.conftest import Bot
 from tests.remi_world import ADMIN, check_in, register
 

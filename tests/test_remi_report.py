@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from handlers.remi.chart import png, stage_chart
-from handlers.remi.periods import parse_period
-from handlers.remi.report import as_csv, as_text, network_picture
-from handlers.vocabulary import Platform, Role
+from contract.vocabulary import Platform, Role
+from handlers.network.chart import png, stage_chart
+from handlers.network.periods import parse_period
+from handlers.network.remi_picture import network_picture
+from handlers.remi.report import as_csv, as_text
 from knowledge.remi import STAGES
 from storage import members, remi
 from storage.db import Database

@@ -4,7 +4,7 @@ in a nudge only when the area has enough organisations not to point at one."""
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 from storage import due, members
 from tests.conftest import Bot
 from tests.remi_world import ADMIN, check_in, register

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from handlers.remi.periods import PeriodError, current_period, parse_period
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
+from handlers.network.periods import PeriodError, current_period, parse_period
 from storage import members, remi
 from storage.db import Database
 from storage.remi import CheckIn, Details, Lead

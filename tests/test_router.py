@@ -4,8 +4,9 @@ import logging
 
 import pytest
 
-from handlers.registry import Registry, build_registry
-from handlers.vocabulary import Actor, Command, Platform, Role
+from contract.specs import Feature, Registry
+from contract.vocabulary import Actor, Command, Platform, Role
+from handlers.registry import build_registry
 from tests.conftest import Bot
 
 
@@ -20,8 +21,9 @@ def test_the_longest_command_name_wins() -> None:
 
 def test_command_names_are_unique() -> None:
     registry = build_registry()
-    with pytest.raises(ValueError, match="share a name"):
-        Registry([*registry.commands, registry.commands[0]], [], registry.question)
+    twice = Feature(commands=[registry.commands[0]])
+    with pytest.raises(ValueError, match="two of each command: define"):
+        Registry([*registry.features, twice], registry.question)
 
 
 async def test_help_lists_every_command_the_member_may_use(bot: Bot) -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Events through Slack, end to end: the organiser's modal, the announcement in the events
 channel, RSVP clicks and the live count kept up to date with chat.update. Handlers run on
-a worker thread (bot/slack/work.py), so every update seen here made the hop back to the
+a worker thread (bot/offloop.py), so every update seen here made the hop back to the
 loop that owns the Slack client."""
 
 import json
@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contract.vocabulary import Role
 from handlers.clock import ManualClock
 from handlers.events import create
-from handlers.vocabulary import Role
 from knowledge.search import SearchIndex
 from storage import events
 from tests.events_support import WORKSHOP, WORKSHOP_START

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 from storage import events, members
 from storage.events import Answer
 from tests.events_support import stored_event

@@ -18,11 +18,11 @@ from bot.console import Console
 from bot.slack import listeners, translate
 from bot.slack.answers import ADAPTER_APOLOGY
 from bot.slack.messenger import FILES_IN_DM
-from handlers import lookup
+from contract.specs import ActionSpec, CommandSpec, Feature, Registry, Request
+from contract.vocabulary import Actor, Form, FormField, Platform, Reply, Role
 from handlers.clock import ManualClock
-from handlers.registry import ActionSpec, CommandSpec, Registry, Request
+from handlers.kb import lookup
 from handlers.services import Services
-from handlers.vocabulary import Actor, Form, FormField, Platform, Reply, Role
 from knowledge.search import SearchIndex
 from storage import members, slack_inbox
 from storage.slack_events import SlackEvent
@@ -72,7 +72,7 @@ def feature_registry(pondering: threading.Event | None = None) -> Registry:
 
     async def ponder(request: Request, services: Services) -> Reply:
         assert pondering is not None
-        # Handlers run on a worker thread (bot/slack/work.py), so the test's signal is a
+        # Handlers run on a worker thread (bot/offloop.py), so the test's signal is a
         # thread-safe event.
         await asyncio.to_thread(pondering.wait)
         return Reply("Done pondering.")
@@ -93,17 +93,17 @@ def feature_registry(pondering: threading.Event | None = None) -> Registry:
 
     commands = [
         *lookup.COMMANDS,
-        CommandSpec("survey", "A survey form", "survey", survey),
-        CommandSpec("ponder", "Slow work", "ponder", ponder),
-        CommandSpec("broken", "Always fails", "broken", broken),
-        CommandSpec("nudge", "Messages someone else", "nudge", nudge),
+        CommandSpec("survey", "A survey form", survey),
+        CommandSpec("ponder", "Slow work", ponder),
+        CommandSpec("broken", "Always fails", broken),
+        CommandSpec("nudge", "Messages someone else", nudge),
     ]
     actions = [
         *lookup.ACTIONS,
         ActionSpec("survey.submit", submit),
         ActionSpec("survey.recheck", recheck),
     ]
-    return Registry(commands, actions, question=lookup.answer_question)
+    return Registry([Feature(commands, actions)], question=lookup.answer_question)
 
 
 @pytest.fixture

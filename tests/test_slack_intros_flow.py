@@ -2,9 +2,9 @@
 the sector and topics as menus, the submission stores the profile, and when the round
 comes due the scheduler introduces the pair in a Slack group DM."""
 
+from contract.vocabulary import Platform
 from handlers.clock import ManualClock
 from handlers.intros.profile import SECTORS, TOPICS
-from handlers.vocabulary import Platform
 from storage import intros, members
 from tests.intros_support import FIRST_ROUND
 from tests.slack_support import MockSlackApi, SlackHarness, slash, submit

@@ -5,8 +5,8 @@ organisation's check-in."""
 
 import pytest
 
-from handlers.remi import needs
-from handlers.vocabulary import Platform, Role
+from contract.vocabulary import Platform, Role
+from handlers.network import needs
 from storage import members, remi
 from tests.slack_support import (
     MockSlackApi,

@@ -12,9 +12,9 @@ from sqlmodel import select
 from bot.app import App
 from bot.slack import translate
 from bot.slack.runner import run_socket_mode
+from contract.vocabulary import Role
 from handlers.clock import ManualClock
 from handlers.events import create
-from handlers.vocabulary import Role
 from knowledge.search import SearchIndex
 from storage.slack_events import SlackEvent
 from tests.slack_support import (

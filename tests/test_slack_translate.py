@@ -10,7 +10,7 @@ import pytest
 
 from bot.slack import translate
 from bot.slack.translate import Origin
-from handlers.vocabulary import Action, Button, ButtonStyle, Command, Form, FormField, Reply
+from contract.vocabulary import Action, Button, ButtonStyle, Command, Form, FormField, Reply
 from tests.slack_support import buttons
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"

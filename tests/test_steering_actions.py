@@ -68,13 +68,13 @@ async def test_action_reminders_are_at_nine_in_london_across_the_spring_change(b
 @pytest.mark.parametrize(
     ("command", "reply"),
     [
-        ("action add <@console:cara> Draft the annual report", "give a due date at the end"),
+        ("action add <@console:cara> Draft the annual report", "`due <date>` is missing"),
         ("action add Draft the report due Fri 4 Dec", "Name the owner"),
-        ("action add <@console:cara> due Fri 4 Dec", "Name the owner"),
+        ("action add <@console:cara> due Fri 4 Dec", "`<text>` is missing"),
         ("action add <@console:cara> Draft it due whenever", "I couldn't read “whenever”"),
         ("action add <@console:cara> Draft it due 20 Nov 2026", "Fri 20 Nov 2026 has passed"),
         ("action add <@console:zed> Draft it due Fri 4 Dec", "they aren't one"),
-        ("action add <@console:cara> " + "x" * 301 + " due Fri 4 Dec", "under 300 characters"),
+        ("action add <@console:cara> " + "x" * 301 + " due Fri 4 Dec", "300 characters at most"),
     ],
 )
 async def test_a_bad_action_is_explained_and_nothing_is_stored(
@@ -111,7 +111,7 @@ async def test_the_owner_or_chair_marks_an_action_done_and_its_reminders_stop(bo
         [
             ("action done 1", "Action #1 belongs to cara; only they or the chair"),
             ("action done #9", "There is no action #9"),
-            ("action done soon", "Which action? Give its number"),
+            ("action done soon", "“soon” is not a number"),
         ],
         as_="dev",
     )

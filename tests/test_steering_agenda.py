@@ -18,7 +18,8 @@ async def test_no_agenda_before_a_meeting_is_set(bot: Bot) -> None:
         [reply] = await bot.say(command, as_=CHAIR)
         assert reply.text.startswith("No meeting is set yet, so there is no agenda.")
     [unknown] = await bot.say("agenda remove 2", as_=CHAIR)
-    assert unknown.text.startswith("I know `agenda`, `agenda add <item>`")
+    assert unknown.text.startswith("I didn't expect “remove 2”.")
+    assert "Or one of: `agenda add <item>`, `agenda move <number> <position>`" in unknown.text
 
 
 async def test_members_add_items_and_read_them_in_order(bot: Bot) -> None:
@@ -29,8 +30,8 @@ async def test_members_add_items_and_read_them_in_order(bot: Bot) -> None:
         [
             ("agenda add Budget for the annual conference", "Added as item 1 on the agenda for "),
             ("agenda add REMI check-in results", "Added as item 2 on the agenda for Tue 8 Dec"),
-            ("agenda add", "What should the group discuss?"),
-            ("agenda add " + "x" * 301, "Please keep an agenda item under 300 characters"),
+            ("agenda add", "`<item>` is missing: what the group should discuss"),
+            ("agenda add " + "x" * 301, "The item is too long (300 characters at most)"),
         ],
         as_="bob",
     )
@@ -65,11 +66,11 @@ async def test_the_chair_moves_and_drops_items(bot: Bot) -> None:
     await bot.verify_dialog(
         [
             ("agenda move 3 1", "The agenda has 2 items: use numbers from 1 to 2"),
-            ("agenda move 1 0", "The agenda has 2 items"),
-            ("agenda move 1", "Give the item's number and where it should go"),
-            ("agenda move first last", "Give the item's number"),
+            ("agenda move 1 0", "The position must be 1 or more"),
+            ("agenda move 1", "`<position>` is missing: where it should go"),
+            ("agenda move first last", "“first” is not a number"),
             ("agenda drop 5", "The agenda has 2 items"),
-            ("agenda drop", "Give the number of the item to drop"),
+            ("agenda drop", "`<number>` is missing: the item's number"),
         ],
         as_=CHAIR,
     )

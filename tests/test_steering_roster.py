@@ -3,7 +3,7 @@ reach the group's commands and buttons."""
 
 import pytest
 
-from handlers.vocabulary import Role
+from contract.vocabulary import Role
 from storage import steering
 from tests.conftest import Bot
 from tests.steering_support import ADMIN, CHAIR, member_id, open_poll, steering_group
@@ -33,9 +33,9 @@ async def test_roster_commands_need_a_person(bot: Bot) -> None:
     bot.grant(ADMIN, Role.ADMIN)
     await bot.verify_dialog(
         [
-            ("steering add", "Who should join? For example: `steering add @amara`."),
-            ("steering remove bob", "Who should leave?"),
-            ("steering chair", "Who chairs?"),
+            ("steering add", "`@person` is missing: the member, named with @"),
+            ("steering remove bob", "Name the person with @, like @alice."),
+            ("steering chair", "`@person` is missing"),
             ("steering members", "Nobody is on the steering group yet."),
         ],
         as_=ADMIN,
@@ -104,8 +104,8 @@ async def test_the_chair_sets_the_quorum_and_members_cannot(bot: Bot) -> None:
     await bot.verify_dialog([("steering quorum 3", "fewer than 3 members")], as_=CHAIR)
     await bot.verify_dialog(
         [
-            ("steering quorum 0", "Give the quorum as a number"),
-            ("steering quorum lots", "Give the quorum as a number"),
+            ("steering quorum 0", "The number must be from 1 to 100"),
+            ("steering quorum lots", "“lots” is not a number"),
         ],
         as_=CHAIR,
     )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 from storage import members, steering
 from storage.db import Database
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlmodel import func, select
 
-from handlers.vocabulary import Platform, Role
+from contract.vocabulary import Platform, Role
 from storage import members
 from storage.db import Database
 from storage.models import Identity, Member, MemberRole

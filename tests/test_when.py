@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from contract.when import WhenError, format_span, format_when, parse_when
 from handlers.ics import CalendarItem, calendar_bytes, ics_attachment
-from handlers.when import WhenError, format_span, format_when, parse_when
 
 LONDON = ZoneInfo("Europe/London")
 SATURDAY_EVENING = datetime(2026, 11, 21, 21, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from bot.config import ConfigError, Settings
 from bot.slack import listeners
 from bot.slack.inbox import Inbox
 from bot.slack.messenger import SlackMessenger
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 
 DEFAULT_API_URL = "https://slack.com/api/"
 # A 429 is waited out (for as long as Retry-After says) this many times before the call

@@ -1,22 +1,16 @@
 """The App Home tab: who the member is to the hub and what they can do in one click.
 
-The tab is a list of sections, each built from what exists now. A feature with something
-to show there (the events feature: the member's upcoming events) adds its section to
-`SECTIONS`, in the order the member should read them.
+The tab is a list of sections, each built from what exists now: a welcome, then what
+features show there (the registry's home sections, such as the member's upcoming events),
+then a button for each command that needs nothing more typed.
 """
-
-from collections.abc import Callable
 
 from bot.app import App
 from bot.slack import translate
 from bot.slack.translate import Block
-from handlers.events import rsvp
+from contract.vocabulary import Button, MemberProfile, Platform, Reply, Role
 from handlers.router import ROLE_NAMES
-from handlers.vocabulary import Button, Platform, Reply, Role
 from storage import members
-from storage.members import MemberProfile
-
-HomeSection = Callable[[App, MemberProfile], Reply | None]
 
 
 def welcome(app: App, member: MemberProfile) -> Reply:
@@ -35,7 +29,7 @@ def quick_actions(app: App, member: MemberProfile) -> Reply | None:
     runnable = [
         spec
         for spec in app.registry.commands
-        if "<" not in spec.usage and member.has_role(spec.role)
+        if not spec.needs_arguments and member.has_role(spec.role)
     ]
     if not runnable:
         return None
@@ -47,20 +41,18 @@ def quick_actions(app: App, member: MemberProfile) -> Reply | None:
     )
 
 
-def upcoming_events(app: App, member: MemberProfile) -> Reply:
-    return rsvp.upcoming_for(app.services, member.id)
-
-
-SECTIONS: tuple[HomeSection, ...] = (welcome, upcoming_events, quick_actions)
-
-
 def home_view(app: App, user_id: str, display_name: str) -> Block:
     services = app.services
     with services.db.session() as session:
         member = members.identify(
             session, Platform.SLACK, user_id, display_name, services.clock.now()
         )
-    replies = [reply for section in SECTIONS if (reply := section(app, member)) is not None]
+    features = [section(services, member) for section in app.registry.home_sections]
+    replies = [
+        reply
+        for reply in (welcome(app, member), *features, quick_actions(app, member))
+        if reply is not None
+    ]
     return translate.home_view(replies)
 
 

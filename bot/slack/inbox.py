@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
-from handlers.vocabulary import Clock
+from contract.vocabulary import Clock
 from storage import slack_inbox
 from storage.db import Database
 from storage.slack_inbox import Taken, Waiting

@@ -24,7 +24,7 @@ from bot.slack.answers import READERS, SlackAnswers
 from bot.slack.inbox import Inbox
 from bot.slack.messenger import SlackMessenger
 from bot.slack.translate import Origin, Payload
-from handlers.vocabulary import Reply
+from contract.vocabulary import Reply
 from storage import slack_events
 from storage.slack_inbox import Waiting
 

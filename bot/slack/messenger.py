@@ -17,7 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import translate
 from bot.slack.translate import Block, Origin
-from handlers.vocabulary import Attachment, Form, MessageRef, Platform, Reply
+from contract.vocabulary import Attachment, Form, MessageRef, Platform, Reply
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.vocabulary import (
+from contract.vocabulary import (
     MENTION,
     Action,
     Actor,

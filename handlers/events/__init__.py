@@ -10,16 +10,21 @@ the scheduler reminds and asks for feedback. One module per part of the story:
 - `views` renders, `broadcast` sends, `arguments` reads event numbers.
 """
 
+from contract.specs import Feature
 from handlers.events import calendar, create, feedback, manage, reminders, rsvp
+from handlers.services import Services
 
-COMMANDS = [
-    *rsvp.COMMANDS,
-    *create.COMMANDS,
-    *manage.COMMANDS,
-    *feedback.COMMANDS,
-    *calendar.COMMANDS,
-]
-ACTIONS = [*rsvp.ACTIONS, *create.ACTIONS, *manage.ACTIONS, *feedback.ACTIONS]
-JOBS = [*reminders.JOBS, *feedback.JOBS]
 # Reminders and feedback prompts are scheduled when people RSVP, not by a cadence.
-PLANNERS: list = []
+FEATURE: Feature[Services] = Feature(
+    commands=[
+        *rsvp.COMMANDS,
+        *create.COMMANDS,
+        *manage.COMMANDS,
+        *feedback.COMMANDS,
+        *calendar.COMMANDS,
+    ],
+    actions=[*rsvp.ACTIONS, *create.ACTIONS, *manage.ACTIONS, *feedback.ACTIONS],
+    jobs=[*reminders.JOBS, *feedback.JOBS],
+    home_sections=[rsvp.upcoming_for],
+    web_resources=calendar.WEB_RESOURCES,
+)

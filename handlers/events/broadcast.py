@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session
 
+from contract.vocabulary import MessageRef, Reply
 from handlers.events import views
 from handlers.notify import announce, send_to_member
 from handlers.services import Services
-from handlers.vocabulary import MessageRef, Reply
 from storage import events
 from storage.events import Event
 

@@ -7,17 +7,21 @@ feed to subscribe to, so the member gets a calendar file of their events instead
 """
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from contract.params import Flag
+from contract.specs import CommandSpec, Request, WebResource
+from contract.vocabulary import Attachment, Button, Reply
 from handlers.events import views
 from handlers.ics import calendar_bytes
-from handlers.registry import CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Attachment, Button, Reply
 from storage import events
 from storage.events import RsvpStatus
 
 FEED_PATH = "/calendar/{token}.ics"
+# secrets.token_urlsafe(32) gives 43 characters of A–Z, a–z, 0–9, - and _.
+_TOKEN = r"[A-Za-z0-9_-]{20,64}"
 # Past events stay in the feed a while, so a calendar does not lose last week's entries.
 FEED_KEEPS_PAST = timedelta(days=90)
 IN_FEED = (RsvpStatus.GOING,)
@@ -31,13 +35,16 @@ def feed_for_member(services: Services, member_id: int, stamp: datetime) -> byte
     return calendar_bytes([views.calendar_item(e) for e in theirs], stamp, name="LARCH events")
 
 
-def feed_for_token(services: Services, token: str) -> bytes | None:
+def feed_for_token(services: Services, match: Mapping[str, str]) -> bytes | None:
     """What the feed URL serves; None for a token nobody holds."""
     with services.db.session() as session:
-        member_id = events.member_for_feed(session, token)
+        member_id = events.member_for_feed(session, match["token"])
     if member_id is None:
         return None
     return feed_for_member(services, member_id, services.clock.now())
+
+
+RESET = Flag("reset", "Replace your feed link with a new one (if the old one leaked)")
 
 
 async def calendar(request: Request, services: Services) -> Reply:
@@ -56,7 +63,7 @@ async def calendar(request: Request, services: Services) -> Reply:
             ),
             private=True,
         )
-    renew = request.args.strip().lower() == "reset"
+    renew = request.value(RESET)
     with services.db.session() as session:
         store = events.replace_feed_token if renew else events.feed_token
         token = store(session, request.member.id, secrets.token_urlsafe(32), now)
@@ -80,8 +87,19 @@ COMMANDS = [
     CommandSpec(
         name="calendar",
         summary="Your events in Outlook or Google Calendar (a private feed link)",
-        usage="calendar [reset]",
+        params=(RESET,),
         handler=calendar,
         examples=("calendar", "calendar reset"),
     ),
+]
+
+# Calendar apps poll the feed; an unknown token is a plain 404, the same answer whether or
+# not the token ever existed.
+WEB_RESOURCES = [
+    WebResource(
+        FEED_PATH.replace("{token}", "{token:" + _TOKEN + "}"),
+        "text/calendar",
+        feed_for_token,
+        cache_control="private, max-age=300",
+    )
 ]

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import Form, FormField, Reply, Role
+from contract.when import WhenError, format_when, parse_when
 from handlers.events import views
 from handlers.events.broadcast import post_announcement
 from handlers.events.timing import OffsetError, offset_label, parse_offsets
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Form, FormField, Reply, Role
-from handlers.when import WhenError, format_when, parse_when
 from storage import events
 from storage.events import Event
 
@@ -281,7 +281,6 @@ COMMANDS = [
     CommandSpec(
         name="event new",
         summary="Create and announce an event (organisers)",
-        usage="event new",
         handler=new_event,
         role=Role.ORGANISER,
     ),

@@ -2,24 +2,23 @@
 an optional comment. The organiser reads the summary with `event feedback <id>`. Comments
 are shown without names, so people can be candid."""
 
-import re
 from collections import Counter
 
+from contract.params import Number
+from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
+from contract.vocabulary import Button, Form, FormField, Reply, Role
 from handlers.events import arguments
 from handlers.events.reminders import FEEDBACK_KIND
 from handlers.notify import send_to_member
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Button, Form, FormField, Reply, Role
-from scheduler.dispatcher import JobSpec
 from storage import events, members
-from storage.due import DueJob
 from storage.events import Event
 
 RATE_ACTION = "events.rate"
 COMMENT_BUTTON_ACTION = "events.comment_form"
 COMMENT_ACTION = "events.comment"
-_SCORE = re.compile(r"(\d{1,9}):([1-5])")
+SCORE = Number("score", "A score from 1 to 5", maximum=5)
+NOT_A_SCORE = Reply("That button doesn't carry a score I understand.", private=True)
 
 
 async def send_feedback_prompt(job: DueJob, services: Services) -> str | None:
@@ -49,13 +48,10 @@ def feedback_prompt(event: Event) -> Reply:
 
 async def rate(request: Request, services: Services) -> Reply:
     """A score button: its value, `<event id>:<score>`, is untrusted."""
-    found = _SCORE.fullmatch(request.args)
-    if found is None:
-        return Reply("That button doesn't carry a score I understand.", private=True)
-    event = _attended(services, request, found[1])
+    event = _attended(services, request)
     if isinstance(event, Reply):
         return event
-    score = int(found[2])
+    score = request.value(SCORE)
     with services.db.session() as session:
         events.record_score(session, event.id, request.member.id, score, services.clock.now())
     return Reply(
@@ -66,7 +62,7 @@ async def rate(request: Request, services: Services) -> Reply:
 
 
 async def open_comment_form(request: Request, services: Services) -> Reply:
-    event = _attended(services, request, request.args)
+    event = _attended(services, request)
     if isinstance(event, Reply):
         return event
     return Reply(
@@ -90,7 +86,7 @@ async def open_comment_form(request: Request, services: Services) -> Reply:
 
 
 async def comment(request: Request, services: Services) -> Reply:
-    event = _attended(services, request, request.args)
+    event = _attended(services, request)
     if isinstance(event, Reply):
         return event
     text = request.fields.get("comment", "").strip()
@@ -109,7 +105,7 @@ async def comment(request: Request, services: Services) -> Reply:
 
 async def summary(request: Request, services: Services) -> Reply:
     """`event feedback 3`, for organisers."""
-    found = arguments.find_event(services, request.args, "event feedback <number>")
+    found = arguments.find_event(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
     with services.db.session() as session:
@@ -133,12 +129,12 @@ async def summary(request: Request, services: Services) -> Reply:
     return Reply("\n".join(lines), title=f"Feedback: {found.title}", private=True)
 
 
-def _attended(services: Services, request: Request, typed_id: str) -> Event | Reply:
-    event_id = arguments.event_id(typed_id)
+def _attended(services: Services, request: Request) -> Event | Reply:
+    event_id = request.value(arguments.EVENT)
     with services.db.session() as session:
-        event = events.get_event(session, event_id) if event_id is not None else None
+        event = events.get_event(session, event_id)
         if event is None:
-            return arguments.not_an_event(typed_id)
+            return arguments.not_an_event(event_id)
         attended = events.is_going(session, event, request.member.id)
     if not attended:
         return Reply(f"Feedback on {event.title} is for the people who had a seat.", private=True)
@@ -151,17 +147,22 @@ COMMANDS = [
     CommandSpec(
         name="event feedback",
         summary="What attendees thought of an event (organisers)",
-        usage="event feedback <number>",
         handler=summary,
+        params=(arguments.EVENT,),
         role=Role.ORGANISER,
         examples=("event feedback 3",),
     ),
 ]
 
 ACTIONS = [
-    ActionSpec(RATE_ACTION, rate),
-    ActionSpec(COMMENT_BUTTON_ACTION, open_comment_form),
-    ActionSpec(COMMENT_ACTION, comment),
+    ActionSpec(RATE_ACTION, rate, params=(arguments.EVENT, SCORE), forged=NOT_A_SCORE),
+    ActionSpec(
+        COMMENT_BUTTON_ACTION,
+        open_comment_form,
+        params=(arguments.EVENT,),
+        forged=arguments.NO_SUCH_EVENT,
+    ),
+    ActionSpec(COMMENT_ACTION, comment, params=(arguments.EVENT,), forged=arguments.NO_SUCH_EVENT),
 ]
 
 JOBS = [JobSpec(FEEDBACK_KIND, send_feedback_prompt)]

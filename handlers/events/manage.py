@@ -11,19 +11,21 @@ import csv
 import io
 from collections.abc import Sequence
 
+from contract.params import Text
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import Attachment, Button, ButtonStyle, Reply, Role
+from contract.when import format_span
 from handlers.events import arguments, views
 from handlers.events.broadcast import refresh_announcements, tell
 from handlers.events.create import event_form, problems_reply, read_event_form
 from handlers.events.reminders import cancel_event_work, reschedule_event
 from handlers.ics import ics_attachment
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Attachment, Button, ButtonStyle, Reply, Role
-from handlers.when import format_span
 from storage import events
 from storage.events import Attendee, Event, RsvpStatus
 
 UPDATE_ACTION = "events.update"
+MESSAGE = Text("text", "What to tell everyone going", max_length=1500)
 CANCEL_ACTION = "events.cancel"
 CONCERNED = (RsvpStatus.GOING, RsvpStatus.WAITLIST, RsvpStatus.MAYBE)
 STATUS_WORDS = {
@@ -36,7 +38,7 @@ STATUS_WORDS = {
 
 async def edit_event(request: Request, services: Services) -> Reply:
     """`event edit 3`: the event's form, filled in."""
-    found = _changeable(services, request.args, "event edit <number>")
+    found = _changeable(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
     return Reply(
@@ -48,7 +50,7 @@ async def edit_event(request: Request, services: Services) -> Reply:
 
 async def update_event(request: Request, services: Services) -> Reply:
     """The edit form submitted."""
-    before = _changeable(services, request.args, "event edit <number>")
+    before = _changeable(services, request.value(arguments.EVENT))
     if isinstance(before, Reply):
         return before
     details, problems = read_event_form(
@@ -85,7 +87,7 @@ async def update_event(request: Request, services: Services) -> Reply:
 
 async def ask_to_cancel(request: Request, services: Services) -> Reply:
     """`event cancel 3`: a confirm button first; cancelling cannot be undone."""
-    found = _changeable(services, request.args, "event cancel <number>")
+    found = _changeable(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
     with services.db.session() as session:
@@ -108,7 +110,7 @@ async def ask_to_cancel(request: Request, services: Services) -> Reply:
 
 async def cancel_event(request: Request, services: Services) -> Reply:
     """The confirm button."""
-    found = _changeable(services, request.args, "event cancel <number>")
+    found = _changeable(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
     now = services.clock.now()
@@ -135,16 +137,10 @@ async def cancel_event(request: Request, services: Services) -> Reply:
 
 async def message_attendees(request: Request, services: Services) -> Reply:
     """`event message 3 The room has moved to 4B`: a DM to everyone going."""
-    typed_id, text = arguments.split_id(request.args)
-    found = _changeable(services, typed_id, "event message <number> <text>")
+    found = _changeable(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
-    if not text:
-        return Reply(
-            f"What should I tell them? For example: `event message {found.id} The room has "
-            "moved to 4B`.",
-            private=True,
-        )
+    text = request.value(MESSAGE)
     with services.db.session() as session:
         going = events.members_with_status(session, found.id, [RsvpStatus.GOING])
     if not going:
@@ -164,7 +160,7 @@ async def message_attendees(request: Request, services: Services) -> Reply:
 
 async def show_attendees(request: Request, services: Services) -> Reply:
     """`event attendees 3`: who answered what, the waitlist in order."""
-    found = arguments.find_event(services, request.args, "event attendees <number>")
+    found = arguments.find_event(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
     with services.db.session() as session:
@@ -183,7 +179,7 @@ async def show_attendees(request: Request, services: Services) -> Reply:
 
 async def export_attendees(request: Request, services: Services) -> Reply:
     """`event export 3`: a CSV of everyone who answered, RSVP times in London time."""
-    found = arguments.find_event(services, request.args, "event export <number>")
+    found = arguments.find_event(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
     with services.db.session() as session:
@@ -234,8 +230,8 @@ def _people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
 
 
-def _changeable(services: Services, text: str, usage: str) -> Event | Reply:
-    found = arguments.find_event(services, text, usage)
+def _changeable(services: Services, event_id: int) -> Event | Reply:
+    found = arguments.find_event(services, event_id)
     if isinstance(found, Reply):
         return found
     if found.cancelled_at is not None:
@@ -284,46 +280,46 @@ COMMANDS = [
     CommandSpec(
         name="event edit",
         summary="Change an event; attendees hear of a new time or place (organisers)",
-        usage="event edit <number>",
         handler=edit_event,
+        params=(arguments.EVENT,),
         role=Role.ORGANISER,
         examples=("event edit 3",),
     ),
     CommandSpec(
         name="event cancel",
         summary="Cancel an event and tell everyone who answered (organisers)",
-        usage="event cancel <number>",
         handler=ask_to_cancel,
+        params=(arguments.EVENT,),
         role=Role.ORGANISER,
         examples=("event cancel 3",),
     ),
     CommandSpec(
         name="event message",
         summary="Message everyone going to an event (organisers)",
-        usage="event message <number> <text>",
         handler=message_attendees,
+        params=(arguments.EVENT, MESSAGE),
         role=Role.ORGANISER,
         examples=("event message 3 The room has moved to 4B",),
     ),
     CommandSpec(
         name="event attendees",
         summary="Who is going, waiting, maybe or not (organisers)",
-        usage="event attendees <number>",
         handler=show_attendees,
+        params=(arguments.EVENT,),
         role=Role.ORGANISER,
         examples=("event attendees 3",),
     ),
     CommandSpec(
         name="event export",
         summary="The attendee list as a CSV file (organisers)",
-        usage="event export <number>",
         handler=export_attendees,
+        params=(arguments.EVENT,),
         role=Role.ORGANISER,
         examples=("event export 3",),
     ),
 ]
 
 ACTIONS = [
-    ActionSpec(UPDATE_ACTION, update_event, role=Role.ORGANISER),
-    ActionSpec(CANCEL_ACTION, cancel_event, role=Role.ORGANISER),
+    ActionSpec(UPDATE_ACTION, update_event, role=Role.ORGANISER, params=(arguments.EVENT,)),
+    ActionSpec(CANCEL_ACTION, cancel_event, role=Role.ORGANISER, params=(arguments.EVENT,)),
 ]

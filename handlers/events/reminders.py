@@ -24,13 +24,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from contract.specs import DueJob, JobSpec
 from handlers.events import views
 from handlers.events.timing import offset_label, reminder_due_at
 from handlers.notify import send_to_member
 from handlers.services import Services
-from scheduler.dispatcher import JobSpec
 from storage import due, events, members
-from storage.due import DueJob
 from storage.events import Event, RsvpStatus
 
 REMINDER_KIND = "events.reminder"

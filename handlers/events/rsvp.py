@@ -3,13 +3,15 @@ member's own answer, and one click on Going / Maybe / Can't go answers (or chang
 answer). A full event puts "Going" on the waitlist; a seat given back goes to the head of
 the waitlist, who is told by DM. Every change updates the announcement's live count."""
 
+from contract.params import Word
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import MemberProfile, MessageRef, Reply
+from contract.when import format_when
 from handlers.events import arguments, views
+from handlers.events.arguments import NO_SUCH_EVENT
 from handlers.events.broadcast import current_announcement, tell, update_announcements
 from handlers.events.reminders import schedule_member, unschedule_member
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import MessageRef, Reply
-from handlers.when import format_when
 from storage import events
 from storage.events import Answer, Event, Refusal, RsvpOutcome, RsvpStatus
 
@@ -19,9 +21,13 @@ MAX_OPEN_SUGGESTED = 5
 ANSWERED = (RsvpStatus.GOING, RsvpStatus.WAITLIST, RsvpStatus.MAYBE)
 
 
+AUDIENCE = Word("tag", "an audience tag such as remi", required=False)
+
+
 async def list_events(request: Request, services: Services) -> Reply:
     """`events`, or `events remi` for one audience tag."""
-    audience = request.args.strip().lower() or None
+    typed = request.optional(AUDIENCE)
+    audience = typed.lower() if typed else None
     now = services.clock.now()
     with services.db.session() as session:
         upcoming = events.upcoming_events(session, now, audience, limit=MAX_LISTED)
@@ -32,7 +38,7 @@ async def list_events(request: Request, services: Services) -> Reply:
             for e in upcoming
         ]
     if not upcoming:
-        tagged = f" tagged “{request.args.strip()[:40]}”" if audience else ""
+        tagged = f" tagged “{typed}”" if typed else ""
         return Reply(f"There are no upcoming events{tagged} yet.", private=True)
     return Reply(
         "\n".join(
@@ -44,9 +50,10 @@ async def list_events(request: Request, services: Services) -> Reply:
     )
 
 
-def upcoming_for(services: Services, member_id: int) -> Reply:
+def upcoming_for(services: Services, member: MemberProfile) -> Reply:
     """The member's own upcoming events (going, waiting or maybe), then the next few still
-    taking answers, each with the member's status: the Slack App Home's events section."""
+    taking answers, each with the member's status: the home screen's events section."""
+    member_id = member.id
     now, tz = services.clock.now(), services.timezone
     with services.db.session() as session:
         answered = events.events_of_member(session, member_id, ANSWERED, now)
@@ -78,7 +85,7 @@ def upcoming_for(services: Services, member_id: int) -> Reply:
 
 async def show_event(request: Request, services: Services) -> Reply:
     """`event 3`, or the Open button from `events`."""
-    found = arguments.find_event(services, request.args, "event <number>")
+    found = arguments.find_event(services, request.value(arguments.EVENT))
     if isinstance(found, Reply):
         return found
     with services.db.session() as session:
@@ -100,9 +107,7 @@ async def cant_go(request: Request, services: Services) -> Reply:
 
 
 async def _answer(request: Request, services: Services, answer: Answer) -> Reply:
-    event_id = arguments.event_id(request.args)
-    if event_id is None:
-        return arguments.not_an_event(request.args)
+    event_id = request.value(arguments.EVENT)
     now = services.clock.now()
     announcement: tuple[Reply, list[MessageRef]] | None = None
     with services.db.session() as session:
@@ -117,7 +122,7 @@ async def _answer(request: Request, services: Services, answer: Answer) -> Reply
                 schedule_member(session, event, member_id, services)
             announcement = current_announcement(session, event_id, services)
     if outcome.refusal is not None or event is None:
-        return _refusal(outcome, request.args, services)
+        return _refusal(outcome, event_id, services)
     if outcome.promoted:
         await tell(services, outcome.promoted, _promotion(event, services))
     if announcement is not None:
@@ -158,10 +163,10 @@ def _promotion(event: Event, services: Services) -> Reply:
     )
 
 
-def _refusal(outcome: RsvpOutcome, typed: str, services: Services) -> Reply:
+def _refusal(outcome: RsvpOutcome, event_id: int, services: Services) -> Reply:
     event = outcome.event
     if event is None:
-        return arguments.not_an_event(typed)
+        return arguments.not_an_event(event_id)
     if outcome.refusal == Refusal.CANCELLED:
         text = f"{event.title} has been cancelled, so it isn't taking RSVPs."
     elif outcome.refusal == Refusal.STARTED:
@@ -179,22 +184,22 @@ COMMANDS = [
     CommandSpec(
         name="events",
         summary="Upcoming events, with your answer to each",
-        usage="events [audience tag]",
         handler=list_events,
+        params=(AUDIENCE,),
         examples=("events", "events remi"),
     ),
     CommandSpec(
         name="event",
         summary="One event, with your RSVP and buttons to answer",
-        usage="event <number>",
         handler=show_event,
+        params=(arguments.EVENT,),
         examples=("event 3",),
     ),
 ]
 
 ACTIONS = [
-    ActionSpec(views.GOING_ACTION, going),
-    ActionSpec(views.MAYBE_ACTION, maybe),
-    ActionSpec(views.CANT_GO_ACTION, cant_go),
-    ActionSpec(views.SHOW_ACTION, show_event),
+    ActionSpec(views.GOING_ACTION, going, params=(arguments.EVENT,), forged=NO_SUCH_EVENT),
+    ActionSpec(views.MAYBE_ACTION, maybe, params=(arguments.EVENT,), forged=NO_SUCH_EVENT),
+    ActionSpec(views.CANT_GO_ACTION, cant_go, params=(arguments.EVENT,), forged=NO_SUCH_EVENT),
+    ActionSpec(views.SHOW_ACTION, show_event, params=(arguments.EVENT,), forged=NO_SUCH_EVENT),
 ]

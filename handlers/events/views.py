@@ -4,10 +4,10 @@ opens, the reminder DM, the calendar entry. Rendering only: nothing here writes 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from contract.vocabulary import Button, ButtonStyle, Reply
+from contract.when import format_span, format_when
 from handlers.events.timing import describe_offsets, starts_in_words
 from handlers.ics import CalendarItem, ics_attachment
-from handlers.vocabulary import Button, ButtonStyle, Reply
-from handlers.when import format_span, format_when
 from storage.events import Counts, Event, MyRsvp, RsvpStatus
 
 GOING_ACTION = "events.going"

@@ -7,26 +7,28 @@ CronTrigger in the configured time zone, so 10:00 stays 10:00 in London across t
 changes.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from handlers.registry import Request
+from contract.params import Choice, TimeOfDay, weekday
+from contract.specs import Request
+from contract.vocabulary import Reply
+from contract.when import WEEKDAYS, format_when
 from handlers.services import Services
-from handlers.vocabulary import Reply
-from handlers.when import format_when
 from storage import due
 from storage import intros as store
 
 ROUND_JOB = "intros.round"
 ROUND_KEY_PREFIX = "intros:round:"
 EVERY = ("weekly", "fortnightly", "monthly")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$")
 _CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+EVERY_PARAM = Choice("every", "How often rounds run", required=False, choices=EVERY)
+DAY = weekday("day", "The weekday rounds fall on", required=False)
+AT = TimeOfDay("time", "The London time rounds start, e.g. 10:00", required=False)
 
 USAGE = (
     "Set the cadence like `intros cadence fortnightly monday 10:00`: weekly, fortnightly "
@@ -91,7 +93,8 @@ async def plan_next_round(services: Services, now: datetime) -> None:
 
 async def set_cadence(request: Request, services: Services) -> Reply:
     """`intros cadence [weekly|fortnightly|monthly] [weekday] [time]` (admins)."""
-    if not request.args:
+    every = request.optional(EVERY_PARAM)
+    if every is None and request.optional(DAY) is None and request.optional(AT) is None:
         cadence = current(services)
         at = next_round(services, services.clock.now())
         return Reply(
@@ -99,10 +102,10 @@ async def set_cadence(request: Request, services: Services) -> Reply:
             f"{format_when(at, services.timezone)}.\n{USAGE}",
             private=True,
         )
-    parsed = _parse(request.args)
-    if parsed is None:
+    if every is None:
         return Reply(USAGE, private=True)
-    every, weekday, at_time = parsed
+    day, at_time = request.optional(DAY), request.optional(AT) or DEFAULT.at
+    weekday = DEFAULT.weekday if day is None else WEEKDAYS.index(day)
     now = services.clock.now()
     # Fortnightly weeks count from the first such weekday from now, so the next round is
     # the nearest one rather than possibly a fortnight away.
@@ -119,33 +122,3 @@ async def set_cadence(request: Request, services: Services) -> Reply:
         f"{format_when(next_at, services.timezone)}.",
         private=True,
     )
-
-
-def _parse(args: str) -> tuple[str, int, time] | None:
-    words = args.lower().split()
-    if not words or words[0] not in EVERY or len(words) > 4:
-        return None
-    every, weekday, at_time = words[0], DEFAULT.weekday, DEFAULT.at
-    rest = words[1:]
-    if rest and rest[0][:3] in _CRON_DAYS and any(d.startswith(rest[0]) for d in WEEKDAYS):
-        weekday = _CRON_DAYS.index(rest.pop(0)[:3])
-    if rest:
-        parsed_time = _parse_time(" ".join(rest))
-        if parsed_time is None:
-            return None
-        at_time = parsed_time
-    return every, weekday, at_time
-
-
-def _parse_time(text: str) -> time | None:
-    found = _TIME.match(text)
-    if found is None:
-        return None
-    hour, minute = int(found["hour"]), int(found["minute"] or 0)
-    if found["half"]:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if found["half"] == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)

@@ -2,13 +2,12 @@
 once per group. A button's value is untrusted: only someone in that group can answer or
 change the answer, and only with one of the three answers."""
 
+from contract.specs import DueJob, Request
+from contract.vocabulary import Button, ButtonStyle, Reply
 from handlers.intros.profile import people
 from handlers.notify import send_to_member
-from handlers.registry import Request
 from handlers.services import Services
-from handlers.vocabulary import Button, ButtonStyle, Reply
 from storage import intros as store
-from storage.due import DueJob
 
 ANSWER_ACTION = "intros.met"
 ANSWERS = {

@@ -6,14 +6,14 @@ question. Each group is its own due row, so a restart sends only what was not se
 import itertools
 from collections.abc import Iterable
 
+from contract.specs import DueJob
+from contract.vocabulary import Platform, Reply
+from contract.when import format_when
 from handlers.intros import cadence
 from handlers.intros.profile import TOPICS, listed
 from handlers.notify import where_to_reach
 from handlers.services import Services
-from handlers.vocabulary import Platform, Reply
-from handlers.when import format_when
 from storage import intros as store
-from storage.due import DueJob
 from storage.intros import GroupMember, GroupView
 
 PLATFORM_NAMES = {Platform.SLACK: "Slack", Platform.DISCORD: "Discord", Platform.CONSOLE: "console"}

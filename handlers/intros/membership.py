@@ -2,16 +2,15 @@
 rule someone out for good."""
 
 import calendar
-import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from contract.params import Day, Duration, Length, Person
+from contract.specs import Request
+from contract.vocabulary import Reply
+from contract.when import format_when
 from handlers.intros import cadence
 from handlers.intros.profile import ProfileError, join_form, people, read_profile
-from handlers.registry import Request
 from handlers.services import Services
-from handlers.vocabulary import MENTION, Platform, Reply
-from handlers.when import WhenError, format_when, parse_when
 from storage import intros as store
 from storage import members
 
@@ -22,17 +21,17 @@ PAUSE_USAGE = Reply(
     "Pause like this: `intros pause until 2027-01-15` or `intros pause for 4 weeks`.",
     private=True,
 )
-NEVER_USAGE = Reply(
-    "Name the person with @, like `intros never @alex`. Only you will ever know.", private=True
-)
 MET_WORDS = {
     "yes": "you met",
     "not_yet": "not met yet",
     "wont": "you won't meet",
     None: "no answer yet",
 }
-_FOR = re.compile(r"^for\s+(?P<count>\d{1,3})\s+(?P<unit>day|week|month)s?$", re.IGNORECASE)
 LONGEST_PAUSE = timedelta(days=366)
+
+UNTIL = Day("until", "The day you're back, e.g. 2027-01-15", required=False, keyword="until")
+LENGTH = Length("length", "How long, e.g. 4 weeks or 10 days", required=False, keyword="for")
+PERSON = Person("person", "Who you never want to be paired with")
 
 
 async def ask_to_join(request: Request, services: Services) -> Reply:
@@ -80,13 +79,11 @@ async def leave(request: Request, services: Services) -> Reply:
 async def pause(request: Request, services: Services) -> Reply:
     now = services.clock.now()
     tz = services.timezone
-    try:
-        back_on = _back_on(request.args, now, tz)
-    except WhenError as error:
-        return Reply(str(error), private=True)
-    if back_on is None:
-        return PAUSE_USAGE
     today = now.astimezone(tz).date()
+    until_day, length = request.optional(UNTIL), request.optional(LENGTH)
+    if (until_day is None) == (length is None):
+        return PAUSE_USAGE
+    back_on = until_day or _after(today, length)
     if back_on <= today:
         return Reply("That date isn't in the future. " + PAUSE_USAGE.text, private=True)
     until = datetime.combine(back_on, time(0), tz).astimezone(UTC)
@@ -162,12 +159,10 @@ async def history(request: Request, services: Services) -> Reply:
 async def never(request: Request, services: Services) -> Reply:
     """Private by design: the reply goes only to the asker, nothing is sent to anyone
     else, and nothing the excluded person can see mentions it."""
-    found = MENTION.search(request.args)
-    if found is None:
-        return NEVER_USAGE
+    named = request.value(PERSON)
     now = services.clock.now()
     with services.db.session() as session:
-        person = members.identify(session, Platform(found["platform"]), found["user_id"], "", now)
+        person = members.identify(session, named.platform, named.user_id, "", now)
         if person.id == request.member.id:
             return Reply("That's you! Name someone else with @.", private=True)
         store.exclude(session, request.member.id, person.id, now)
@@ -178,21 +173,10 @@ async def never(request: Request, services: Services) -> Reply:
     )
 
 
-def _back_on(args: str, now: datetime, tz: ZoneInfo) -> date | None:
-    """The local date a pause ends, from `until <date>` or `for <n> days|weeks|months`."""
-    words = args.split(maxsplit=1)
-    if len(words) < 2:
-        return None
-    today = now.astimezone(tz).date()
-    if words[0].lower() == "until":
-        return parse_when(words[1], now, tz).astimezone(tz).date()
-    found = _FOR.match(args.strip())
-    if found is None:
-        return None
-    count, unit = int(found["count"]), found["unit"].lower()
-    if unit == "month":
-        return _add_months(today, count)
-    return today + timedelta(days=count * (7 if unit == "week" else 1))
+def _after(today: date, length: Duration) -> date:
+    if length.unit == "month":
+        return _add_months(today, length.count)
+    return today + timedelta(days=length.count * (7 if length.unit == "week" else 1))
 
 
 def _add_months(day: date, months: int) -> date:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from handlers.vocabulary import Form, FormField
+from contract.vocabulary import Form, FormField
 from storage.intros import GroupMember, IntroParticipant
 
 JOIN_FORM = "intros.join"

@@ -4,9 +4,9 @@ are as they were at the round."""
 
 from collections.abc import Callable
 
-from handlers.registry import Request
+from contract.specs import Request
+from contract.vocabulary import Reply
 from handlers.services import Services
-from handlers.vocabulary import Reply
 from storage import intros as store
 from storage.intros import GroupView
 

@@ -8,12 +8,12 @@ due rows are what a restart picks up to finish sending introductions.
 
 import random
 
+from contract.specs import DueJob
 from handlers.intros import cadence
 from handlers.intros.matching import Participant, Past, pair_key, plan_round
 from handlers.services import Services
 from storage import due
 from storage import intros as store
-from storage.due import DueJob
 from storage.intros import IntroParticipant
 
 INTRODUCE_JOB = "intros.introduce"

@@ -10,15 +10,22 @@
 - suggestion.py, weeks.py: what a suggestion is made of, and how weeks are counted.
 """
 
-from handlers.kb import digest, feedback, review, stale, suggest
+from contract.specs import Feature
+from handlers.kb import digest, export, feedback, library, review, stale, suggest
+from handlers.services import Services
 
-COMMANDS = [
-    *suggest.COMMANDS,
-    *review.COMMANDS,
-    *stale.COMMANDS,
-    *feedback.COMMANDS,
-    *digest.COMMANDS,
-]
-ACTIONS = [*suggest.ACTIONS, *review.ACTIONS, *stale.ACTIONS, *feedback.ACTIONS]
-JOBS = [*stale.JOBS, *digest.JOBS]
-PLANNERS = [*stale.PLANNERS, *digest.PLANNERS]
+FEATURE: Feature[Services] = Feature(
+    commands=[
+        *suggest.COMMANDS,
+        *review.COMMANDS,
+        *stale.COMMANDS,
+        *feedback.COMMANDS,
+        *digest.COMMANDS,
+    ],
+    actions=[*suggest.ACTIONS, *review.ACTIONS, *stale.ACTIONS, *feedback.ACTIONS],
+    jobs=[*stale.JOBS, *digest.JOBS],
+    planners=[*stale.PLANNERS, *digest.PLANNERS],
+    # Suggestions approved in chat are served from the database beside the files.
+    on_start=[library.load_approved],
+    exports=export.EXPORTS,
+)

@@ -13,25 +13,23 @@ scheduler plans or fires it goes out once a week, and a platform that fails is r
 without the others posting twice.
 """
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from contract.params import TimeOfDay, weekday
+from contract.specs import CommandSpec, DueJob, JobSpec, Request
+from contract.vocabulary import Platform, Reply, Role
+from contract.when import WEEKDAYS, format_when
 from handlers.kb.weeks import at_local, monday_of, week_key
+from handlers.network.disclosure import say
+from handlers.network.periods import current_period
+from handlers.network.remi_picture import network_picture
 from handlers.notify import channel_for
-from handlers.registry import CommandSpec, Request
-from handlers.remi.periods import current_period
-from handlers.remi.privacy import say
-from handlers.remi.report import network_picture
 from handlers.services import Services
-from handlers.vocabulary import Platform, Reply, Role
-from handlers.when import format_when
-from scheduler.dispatcher import JobSpec
 from storage import due, events, intros, kb, remi
-from storage.due import DueJob
 from storage.events import Event
 
 DIGEST_KIND = "kb.digest"
@@ -44,8 +42,8 @@ EVENTS_AHEAD = timedelta(days=28)
 MAX_EVENTS = 5
 # More introduction rounds than this in one week would be a cadence nobody sets.
 MAX_ROUNDS_IN_A_WEEK = 7
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_SCHEDULE = re.compile(r"^(?P<day>[a-z]+)\s+(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})$")
+DAY = weekday("day", "The weekday the digest goes out", required=False)
+AT = TimeOfDay("time", "The London time it goes out, e.g. 09:00", required=False)
 
 
 @dataclass(frozen=True)
@@ -217,7 +215,8 @@ async def plan_digest(services: Services, now: datetime) -> None:
 
 async def set_schedule(request: Request, services: Services) -> Reply:
     now = services.clock.now()
-    if not request.args:
+    day_name, at = request.optional(DAY), request.optional(AT)
+    if day_name is None and at is None:
         with services.db.session() as session:
             status = _status(session, now, services)
         return Reply(
@@ -225,17 +224,15 @@ async def set_schedule(request: Request, services: Services) -> Reply:
             "`digest schedule monday 09:00`.",
             private=True,
         )
-    found = _SCHEDULE.match(" ".join(request.args.lower().split()))
-    day = _day(found["day"]) if found else None
-    hour, minute = (int(found["hour"]), int(found["minute"])) if found else (24, 60)
-    if found is None or day is None or hour > 23 or minute > 59:
+    if day_name is None or at is None:
         return Reply(
-            f"I couldn't read “{request.args}” as a day and a time. Try `digest schedule "
-            "monday 09:00` (a day of the week, then the time on the 24-hour clock).",
+            "Give both a day and a time: `digest schedule monday 09:00` (a day of the week, "
+            "then the time in London).",
             private=True,
         )
+    day = WEEKDAYS.index(day_name)
     with services.db.session() as session:
-        kb.set_digest_schedule(session, day, hour, minute, request.member.id, now)
+        kb.set_digest_schedule(session, day, at.hour, at.minute, request.member.id, now)
         # The digest not yet sent moves to the new time; one already sent this week stays
         # sent, so the week never gets two.
         due.cancel(session, KEY_PREFIX, now)
@@ -263,7 +260,7 @@ def _status(session: Session, now: datetime, services: Services) -> str:
     if any(row.sent_at for row in due.keys_starting(session, KEY_PREFIX + week_key(monday))):
         when = _in_week(session, monday + timedelta(days=7), services)
     status = (
-        f"The weekly digest goes to the {CHANNEL} channel on {DAYS[weekday].title()}s at "
+        f"The weekly digest goes to the {CHANNEL} channel on {WEEKDAYS[weekday].title()}s at "
         f"{at:%H:%M} (London time); the next on {_when(when, services)}."
     )
     if not platforms_with_channel(services):
@@ -274,11 +271,6 @@ def _status(session: Session, now: datetime, services: Services) -> str:
     return status
 
 
-def _day(word: str) -> int | None:
-    matches = [n for n, name in enumerate(DAYS) if len(word) >= 3 and name.startswith(word)]
-    return matches[0] if len(matches) == 1 else None
-
-
 def _when(instant: datetime, services: Services) -> str:
     return f"{instant.astimezone(services.timezone):%A %-d %B at %H:%M}"
 
@@ -287,15 +279,14 @@ COMMANDS = [
     CommandSpec(
         name="digest schedule",
         summary="When the weekly digest goes out, or set it: a day and a time (admins)",
-        usage="digest schedule [day HH:MM]",
         handler=set_schedule,
+        params=(DAY, AT),
         role=Role.ADMIN,
         examples=("digest schedule monday 09:00",),
     ),
     CommandSpec(
         name="digest preview",
         summary="The weekly digest as it would go out now, shown only to you (admins)",
-        usage="digest preview",
         handler=preview,
         role=Role.ADMIN,
     ),

@@ -3,16 +3,22 @@ format as `knowledge/content/`, so curators can fold them into the curated set b
 request. A row whose entry is already in the folder, by id or by link, is not written
 again; once the file is merged, the bot serves the file and skips the row."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 from sqlmodel import Session
 
+from contract.params import Word
+from contract.specs import ExportFailed, ExportSpec
 from handlers.kb.library import as_entry, review_dates, url_key
-from knowledge.entries import Entry, read_directory
+from handlers.services import Services
+from knowledge.check import check_directory
+from knowledge.entries import CONTENT_DIR, Entry, read_directory
 from storage import kb
 
 
@@ -57,3 +63,33 @@ def content_file(entry: Entry, last_reviewed: date | None, review_by: date | Non
     }
     header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=90)
     return f"---\n{header}---\n{entry.body}\n"
+
+
+OUT = Word("out", "The content folder to write into (default: knowledge/content)", required=False)
+
+
+def export_to_folder(services: Services, values: Mapping[str, Any]) -> list[str]:
+    """`larch-bot kb export`: the approved suggestions as files, then the folder checked."""
+    out = Path(values.get(OUT.name) or CONTENT_DIR)
+    if not out.is_dir():
+        raise ExportFailed(f"--out: {out} is not a folder")
+    with services.db.session() as session:
+        exported = export_approved(session, out, services.timezone)
+    lines = [f"wrote {path}" for path in exported.written]
+    lines.append(f"{len(exported.written)} written, {len(exported.present)} already in {out}.")
+    problems = check_directory(out)
+    if problems:
+        raise ExportFailed("\n".join([*lines, "The folder now has problems to fix:", *problems]))
+    return lines
+
+
+EXPORTS = [
+    ExportSpec(
+        "kb",
+        "export",
+        "Write approved suggestions as content files, to fold into the curated set by pull "
+        "request; entries the folder already has (same id or link) are left alone",
+        export_to_folder,
+        params=(OUT,),
+    )
+]

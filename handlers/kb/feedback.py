@@ -9,10 +9,10 @@ words, whatever the case, spacing or closing question mark.
 
 from dataclasses import replace
 
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import Button, Reply, Role
 from handlers.kb.library import local_day
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Button, Reply, Role
 from storage import kb
 from storage.kb import HELPFUL, UNANSWERED, UNHELPFUL
 
@@ -133,7 +133,6 @@ COMMANDS = [
     CommandSpec(
         name="kb gaps",
         summary="This month's questions the knowledge base could not answer well (curators)",
-        usage="kb gaps",
         handler=show_gaps,
         role=Role.CURATOR,
     ),

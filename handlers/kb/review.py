@@ -19,6 +19,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from contract.params import Number
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
 from handlers.kb.library import (
     MEMBER_SUBMITTED,
     REVIEW_EVERY_MONTHS,
@@ -30,9 +33,7 @@ from handlers.kb.library import (
 )
 from handlers.kb.suggestion import as_fields, read_suggestion, suggestion_form
 from handlers.notify import announce, send_to_member
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
 from knowledge.normalise import normalise
 from storage import kb
 from storage.kb import APPROVED, REJECTED, ApprovedEntry, Submission, Suggested
@@ -42,6 +43,7 @@ EDIT = "kb.edit"
 SAVE_AND_APPROVE = "kb.edit_save"
 REJECT = "kb.reject"
 REJECT_WITH_REASON = "kb.reject_reason"
+SUGGESTION = Number("suggestion", "The suggestion's number")
 MAX_REASON_CHARS = 500
 MAX_ID_CHARS = 60
 # Submissions shown with their own buttons in `kb queue`; the rest are listed.
@@ -81,7 +83,7 @@ def _suggestion_post(submission: Submission, suggested_by: str) -> Reply:
 
 
 async def approve(request: Request, services: Services) -> Reply:
-    submission = _waiting(request.args, services)
+    submission = _waiting(request.value(SUGGESTION), services)
     if isinstance(submission, Reply):
         return submission
     suggested = _as_suggested(submission)
@@ -95,7 +97,7 @@ async def approve(request: Request, services: Services) -> Reply:
 
 
 async def edit(request: Request, services: Services) -> Reply:
-    submission = _waiting(request.args, services)
+    submission = _waiting(request.value(SUGGESTION), services)
     if isinstance(submission, Reply):
         return submission
     return Reply(
@@ -104,7 +106,7 @@ async def edit(request: Request, services: Services) -> Reply:
 
 
 async def save_and_approve(request: Request, services: Services) -> Reply:
-    submission = _waiting(request.args, services)
+    submission = _waiting(request.value(SUGGESTION), services)
     if isinstance(submission, Reply):
         return submission
     suggested = read_suggestion(request.fields)
@@ -118,7 +120,7 @@ async def save_and_approve(request: Request, services: Services) -> Reply:
 
 
 async def reject(request: Request, services: Services) -> Reply:
-    submission = _waiting(request.args, services)
+    submission = _waiting(request.value(SUGGESTION), services)
     if isinstance(submission, Reply):
         return submission
     with services.db.session() as session:
@@ -155,7 +157,7 @@ async def reject_with_reason(request: Request, services: Services) -> Reply:
             f"Please keep the reason under {MAX_REASON_CHARS} characters. Nothing changed.",
             private=True,
         )
-    submission = _waiting(request.args, services)
+    submission = _waiting(request.value(SUGGESTION), services)
     if isinstance(submission, Reply):
         return submission
     with services.db.session() as session:
@@ -338,13 +340,10 @@ def _decision_buttons(submission: Submission, numbered: bool = False) -> tuple[B
     )
 
 
-def _waiting(value: str, services: Services) -> Submission | Reply:
-    """The waiting suggestion a button or form names (its value is untrusted), or why
-    there is none to decide."""
-    text = value.strip().lstrip("#")
-    wanted = int(text) if text.isdigit() and len(text) < 10 else None
+def _waiting(wanted: int, services: Services) -> Submission | Reply:
+    """The waiting suggestion a button or form names, or why there is none to decide."""
     with services.db.session() as session:
-        submission = None if wanted is None else kb.submission(session, wanted)
+        submission = kb.submission(session, wanted)
         if submission is None or submission.status != kb.PENDING:
             return _not_waiting(session, submission, services.timezone)
     return submission
@@ -395,16 +394,23 @@ COMMANDS = [
     CommandSpec(
         name="kb queue",
         summary="Suggestions waiting for review, and entries flagged for a change (curators)",
-        usage="kb queue",
         handler=show_queue,
         role=Role.CURATOR,
     ),
 ]
 
 ACTIONS = [
-    ActionSpec(APPROVE, approve, role=Role.CURATOR),
-    ActionSpec(EDIT, edit, role=Role.CURATOR),
-    ActionSpec(SAVE_AND_APPROVE, save_and_approve, role=Role.CURATOR),
-    ActionSpec(REJECT, reject, role=Role.CURATOR),
-    ActionSpec(REJECT_WITH_REASON, reject_with_reason, role=Role.CURATOR),
+    ActionSpec(APPROVE, approve, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
+    ActionSpec(EDIT, edit, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
+    ActionSpec(
+        SAVE_AND_APPROVE, save_and_approve, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH
+    ),
+    ActionSpec(REJECT, reject, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
+    ActionSpec(
+        REJECT_WITH_REASON,
+        reject_with_reason,
+        role=Role.CURATOR,
+        params=(SUGGESTION,),
+        forged=NO_SUCH,
+    ),
 ]

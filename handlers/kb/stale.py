@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
+from contract.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
 from handlers.kb.library import (
     REVIEW_EVERY_MONTHS,
     local_day,
@@ -23,14 +25,10 @@ from handlers.kb.library import (
 )
 from handlers.kb.weeks import at_local, monday_of, week_key
 from handlers.notify import send_to_member
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
 from knowledge.entries import Entry
 from knowledge.search import SearchIndex
-from scheduler.dispatcher import JobSpec
 from storage import due, kb, members
-from storage.due import DueJob
 
 STILL_ACCURATE = "kb.still_accurate"
 NEEDS_CHANGE = "kb.needs_change"
@@ -246,7 +244,6 @@ COMMANDS = [
     CommandSpec(
         name="kb stale",
         summary="Entries due for review within the week, or overdue (curators)",
-        usage="kb stale",
         handler=show_stale,
         role=Role.CURATOR,
     ),

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
 
+from contract.params import Text, Word
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import Button, ButtonStyle, Reply
+from handlers.entry_buttons import entry_button
 from handlers.kb import review
 from handlers.kb.library import url_key
 from handlers.kb.suggestion import as_fields, link_problem, read_suggestion, suggestion_form
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Button, ButtonStyle, Reply
 from knowledge.normalise import normalise
 from knowledge.search import SearchIndex
 from storage import kb
@@ -39,11 +41,15 @@ FORM_OPENING = (
 )
 
 
+LINK = Word("link", "https://example.org/page", required=False, max_length=2000)
+TITLE = Text("title", "What the resource is called", required=False)
+
+
 async def suggest(request: Request, services: Services) -> Reply:
-    if not request.args:
+    link, title = request.optional(LINK), request.optional(TITLE)
+    if link is None:
         return Reply(FORM_OPENING, form=suggestion_form(SEND), private=True)
-    link, _, title = request.args.partition(" ")
-    if not title.strip():
+    if title is None:
         problem = link_problem(link)
         if problem is not None:
             return _cannot_take(problem)
@@ -97,11 +103,7 @@ async def _offer(request: Request, services: Services, suggested: Suggested | st
                 style=ButtonStyle.PRIMARY,
             ),
             Button("No, leave it", action_id=LEAVE_IT),
-            *(
-                Button(s.title, action_id="lookup.show", value=s.entry_id)
-                for s in similar
-                if s.entry_id
-            ),
+            *(entry_button(s.entry_id, s.title) for s in similar if s.entry_id),
         ),
         private=True,
     )
@@ -179,8 +181,8 @@ COMMANDS = [
     CommandSpec(
         name="suggest",
         summary="Suggest a resource for the knowledge base; on its own, opens a short form",
-        usage="suggest [link and title]",
         handler=suggest,
+        params=(LINK, TITLE),
         examples=(
             "suggest https://www.nhsrho.org/research/ Ethnic inequalities in healthcare",
             "suggest",

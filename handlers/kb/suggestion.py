@@ -4,8 +4,8 @@ correcting it) typed: every field arrives untrusted, from a command, a form or a
 import re
 from collections.abc import Mapping
 
+from contract.vocabulary import Form, FormField
 from handlers.kb.library import url_key
-from handlers.vocabulary import Form, FormField
 from knowledge.check import url_problem
 from knowledge.entries import KINDS
 from storage.kb import Suggested

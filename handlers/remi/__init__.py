@@ -10,14 +10,19 @@ picture for the network. Each module is one part of the story:
 - needs.py, periods.py: what would help, and how periods are named.
 """
 
+from contract.specs import Feature
 from handlers.remi import checkin, organisations, report, schedule, status
+from handlers.services import Services
 
-COMMANDS = [
-    *checkin.COMMANDS,
-    *status.COMMANDS,
-    *report.COMMANDS,
-    *organisations.COMMANDS,
-]
-ACTIONS = [*checkin.ACTIONS, *status.ACTIONS]
-JOBS = schedule.JOBS
-PLANNERS = schedule.PLANNERS
+FEATURE: Feature[Services] = Feature(
+    commands=[
+        *checkin.COMMANDS,
+        *status.COMMANDS,
+        *report.COMMANDS,
+        *organisations.COMMANDS,
+    ],
+    actions=[*checkin.ACTIONS, *status.ACTIONS],
+    jobs=schedule.JOBS,
+    planners=schedule.PLANNERS,
+    exports=report.EXPORTS,
+)

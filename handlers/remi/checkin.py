@@ -18,12 +18,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.registry import ActionSpec, CommandSpec, Request
-from handlers.remi import needs
-from handlers.remi.periods import Period, current_period
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
+from handlers.entry_buttons import entry_button
+from handlers.network import needs
+from handlers.network.periods import Period, current_period
+from handlers.remi.organisations import ONE_YOU_LEAD
 from handlers.remi.privacy import may_answer
 from handlers.services import Services
-from handlers.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
 from knowledge.remi import STAGES
 from storage import due, members, remi
 from storage.remi import CheckIn, Details, Organisation
@@ -187,11 +189,12 @@ async def start_checkin(request: Request, services: Services) -> Reply:
         led = remi.organisations_led_by(session, request.member.id)
         if not led:
             return NOT_A_LEAD
-        if request.args:
-            chosen = [o for o in led if o.name_key == remi.name_key(request.args)]
+        named = request.optional(ONE_YOU_LEAD)
+        if named is not None:
+            chosen = [o for o in led if o.name_key == remi.name_key(named)]
             if not chosen:
                 return Reply(
-                    f"You're not an equality lead for an organisation called “{request.args}”. "
+                    f"You're not an equality lead for an organisation called “{named}”. "
                     f"You lead: {', '.join(o.name for o in led)}.",
                     private=True,
                 )
@@ -319,7 +322,7 @@ def _thanks(
     buttons = []
     for need, entries in needs.resources_for(checkin.needs, services.knowledge):
         lines.append(f"For {need.label}, these may help: {'; '.join(e.title for e in entries)}.")
-        buttons += [Button(e.title, action_id="lookup.show", value=e.id) for e in entries]
+        buttons += [entry_button(e.id, e.title) for e in entries]
     lines.append(
         "Add an action point any time with `remi action add <text>`; `remi status` shows "
         "your progress."
@@ -388,8 +391,8 @@ COMMANDS = [
     CommandSpec(
         name="remi checkin",
         summary="Check in for your organisation's REMI progress (equality leads)",
-        usage="remi checkin [organisation]",
         handler=start_checkin,
+        params=(ONE_YOU_LEAD,),
         role=Role.EQUALITY_LEAD,
     ),
 ]

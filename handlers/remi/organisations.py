@@ -6,54 +6,49 @@ made a lead grants the equality lead role, and stepping down from the last organ
 takes it away again.
 """
 
-from handlers.registry import CommandSpec, Request
-from handlers.remi.periods import current_period
+from contract.params import Choice, Person, Text
+from contract.specs import CommandSpec, Request
+from contract.vocabulary import Reply, Role
+from handlers.network.periods import current_period
 from handlers.services import Services
-from handlers.vocabulary import MENTION, Platform, Reply, Role
 from storage import due, members, remi
 from storage.remi import CADENCES
 
 MAX_NAME_CHARS = 200
 MAX_PLACE_CHARS = 100
 
-ORG_USAGE = Reply(
-    "Register an organisation with its name, sector and borough or ICS area, separated by "
-    "`|`: `remi org add Whittington Health | NHS trust | North Central London`. "
-    "`remi org list` shows those registered.",
-    private=True,
+
+def organisation_names(services: Services, typed: str) -> list[str]:
+    """Registered organisations whose name has what is typed, for autocomplete."""
+    wanted = typed.strip().casefold()
+    with services.db.session() as session:
+        names = [o.name for o in remi.organisations(session)]
+    return [name for name in names if wanted in name.casefold()]
+
+
+NAME = Text("name", "The organisation's name", max_length=MAX_NAME_CHARS)
+SECTOR = Text("sector", "Its sector, e.g. NHS trust, local authority", max_length=MAX_PLACE_CHARS)
+AREA = Text("area", "Its borough or ICS area", max_length=MAX_PLACE_CHARS)
+PERSON = Person("person", "The member, named with @")
+ORGANISATION = Text(
+    "organisation",
+    "A registered organisation",
+    max_length=MAX_NAME_CHARS,
+    complete=organisation_names,
 )
-LEAD_USAGE = Reply(
-    "Name the person with @ and then the organisation: `remi lead add @alice Whittington "
-    "Health`, or `remi lead remove @alice Whittington Health`.",
-    private=True,
+CADENCE = Choice("cadence", "How often it checks in", choices=CADENCES)
+# For a lead of several organisations: which one they mean.
+ONE_YOU_LEAD = Text(
+    "organisation",
+    "One of the organisations you lead",
+    required=False,
+    max_length=MAX_NAME_CHARS,
+    complete=organisation_names,
 )
-CADENCE_USAGE = Reply(
-    "Name the organisation and how often it checks in: `remi cadence Whittington Health "
-    "monthly` (or `quarterly`, the default).",
-    private=True,
-)
 
 
-async def organisation_command(request: Request, services: Services) -> Reply:
-    verb, _, rest = request.args.partition(" ")
-    if verb.lower() == "add":
-        return await _add_organisation(rest, services)
-    if verb.lower() == "list" and not rest:
-        return await _list_organisations(services)
-    return ORG_USAGE
-
-
-async def _add_organisation(args: str, services: Services) -> Reply:
-    parts = [part.strip() for part in args.split("|")]
-    if len(parts) != 3 or not all(parts):
-        return ORG_USAGE
-    name, sector, area = parts
-    if len(name) > MAX_NAME_CHARS or len(sector) > MAX_PLACE_CHARS or len(area) > MAX_PLACE_CHARS:
-        return Reply(
-            f"Please keep the name under {MAX_NAME_CHARS} characters and the sector and area "
-            f"under {MAX_PLACE_CHARS} each. Nothing was registered.",
-            private=True,
-        )
+async def add_organisation(request: Request, services: Services) -> Reply:
+    name, sector, area = request.value(NAME), request.value(SECTOR), request.value(AREA)
     with services.db.session() as session:
         added = remi.add_organisation(session, name, sector, area, services.clock.now())
     if added is None:
@@ -65,7 +60,7 @@ async def _add_organisation(args: str, services: Services) -> Reply:
     )
 
 
-async def _list_organisations(services: Services) -> Reply:
+async def list_organisations(request: Request, services: Services) -> Reply:
     with services.db.session() as session:
         registered = remi.organisations(session)
         leads = remi.all_leads(session)
@@ -82,34 +77,14 @@ async def _list_organisations(services: Services) -> Reply:
     )
 
 
-async def lead_command(request: Request, services: Services) -> Reply:
-    verb, _, rest = request.args.partition(" ")
-    found = MENTION.search(rest)
-    if verb.lower() not in ("add", "remove") or found is None:
-        return LEAD_USAGE
-    name = (rest[: found.start()] + rest[found.end() :]).strip()
-    if not name:
-        return LEAD_USAGE
-    platform, user_id = Platform(found["platform"]), found["user_id"]
+async def add_lead(request: Request, services: Services) -> Reply:
+    named, name = request.value(PERSON), request.value(ORGANISATION)
     now = services.clock.now()
     with services.db.session() as session:
         organisation = remi.find_organisation(session, name)
         if organisation is None:
             return _unknown_organisation(name)
-        if verb.lower() == "remove":
-            person = members.find(session, platform, user_id)
-            if person is None or not remi.remove_lead(session, organisation.id, person.id):
-                return Reply(
-                    f"They aren't a lead for {organisation.name}, so nothing changed.",
-                    private=True,
-                )
-            if not remi.organisations_led_by(session, person.id):
-                members.revoke_role(session, person.id, Role.EQUALITY_LEAD)
-            return Reply(
-                f"Done: {person.display_name} is no longer a lead for {organisation.name}.",
-                private=True,
-            )
-        person = members.identify(session, platform, user_id, "", now)
+        person = members.identify(session, named.platform, named.user_id, "", now)
         added = remi.add_lead(session, organisation.id, person.id, now)
         members.grant_role(session, person.id, Role.EQUALITY_LEAD, now)
     if not added:
@@ -124,16 +99,32 @@ async def lead_command(request: Request, services: Services) -> Reply:
     )
 
 
+async def remove_lead(request: Request, services: Services) -> Reply:
+    named, name = request.value(PERSON), request.value(ORGANISATION)
+    with services.db.session() as session:
+        organisation = remi.find_organisation(session, name)
+        if organisation is None:
+            return _unknown_organisation(name)
+        person = members.find(session, named.platform, named.user_id)
+        if person is None or not remi.remove_lead(session, organisation.id, person.id):
+            return Reply(
+                f"They aren't a lead for {organisation.name}, so nothing changed.", private=True
+            )
+        if not remi.organisations_led_by(session, person.id):
+            members.revoke_role(session, person.id, Role.EQUALITY_LEAD)
+    return Reply(
+        f"Done: {person.display_name} is no longer a lead for {organisation.name}.",
+        private=True,
+    )
+
+
 async def set_cadence(request: Request, services: Services) -> Reply:
-    name, _, cadence = request.args.rpartition(" ")
-    cadence = cadence.lower()
-    if cadence not in CADENCES or not name.strip():
-        return CADENCE_USAGE
+    name, cadence = request.value(ORGANISATION), request.value(CADENCE)
     now = services.clock.now()
     with services.db.session() as session:
         organisation = remi.find_organisation(session, name)
         if organisation is None:
-            return _unknown_organisation(name.strip())
+            return _unknown_organisation(name)
         if organisation.cadence == cadence:
             return Reply(f"{organisation.name} already checks in {cadence}.", private=True)
         remi.set_cadence(session, organisation.id, cadence)
@@ -157,29 +148,40 @@ def _unknown_organisation(name: str) -> Reply:
 
 COMMANDS = [
     CommandSpec(
-        name="remi org",
-        summary="Register an organisation for REMI check-ins, or list them (admins)",
-        usage="remi org add <name> | <sector> | <area>",
-        handler=organisation_command,
+        name="remi org add",
+        summary="Register an organisation for REMI check-ins (admins)",
+        handler=add_organisation,
+        params=(NAME, SECTOR, AREA),
         role=Role.ADMIN,
-        examples=(
-            "remi org add Whittington Health | NHS trust | North Central London",
-            "remi org list",
-        ),
+        examples=("remi org add Whittington Health | NHS trust | North Central London",),
     ),
     CommandSpec(
-        name="remi lead",
-        summary="Make someone an equality lead of an organisation, or remove them (admins)",
-        usage="remi lead add|remove @person <organisation>",
-        handler=lead_command,
+        name="remi org list",
+        summary="The organisations taking part in REMI (admins)",
+        handler=list_organisations,
+        role=Role.ADMIN,
+    ),
+    CommandSpec(
+        name="remi lead add",
+        summary="Make someone an equality lead of an organisation (admins)",
+        handler=add_lead,
+        params=(PERSON, ORGANISATION),
         role=Role.ADMIN,
         examples=("remi lead add @alice Whittington Health",),
     ),
     CommandSpec(
+        name="remi lead remove",
+        summary="Remove an equality lead from an organisation (admins)",
+        handler=remove_lead,
+        params=(PERSON, ORGANISATION),
+        role=Role.ADMIN,
+        examples=("remi lead remove @alice Whittington Health",),
+    ),
+    CommandSpec(
         name="remi cadence",
         summary="How often an organisation checks in: monthly or quarterly (admins)",
-        usage="remi cadence <organisation> monthly|quarterly",
         handler=set_cadence,
+        params=(ORGANISATION, CADENCE),
         role=Role.ADMIN,
         examples=("remi cadence Whittington Health monthly",),
     ),

@@ -1,30 +1,15 @@
-"""Who may see what of REMI, and how small numbers are hidden.
+"""Who may see what of REMI.
 
 An organisation's check-ins and action points belong to it: its equality leads answer for
 it and read them, the hub's admins read them, and nobody else does. Everyone else, steering
-members included, sees only network aggregates, in which any count below SMALLEST_SHOWN is
-replaced by "fewer than 5": with so few organisations behind a number, it could point to one.
+members included, sees only network aggregates (see `handlers/network/disclosure.py`).
 """
 
 from sqlmodel import Session
 
-from handlers.vocabulary import Role
+from contract.vocabulary import MemberProfile, Role
 from storage import remi
-from storage.members import MemberProfile
 from storage.remi import Organisation
-
-SMALLEST_SHOWN = 5
-HIDDEN = "fewer than 5"
-HIDDEN_IN_FILES = "<5"
-
-
-def shown(count: int) -> int | None:
-    """The count if it may be shown, None if it must be hidden."""
-    return count if count >= SMALLEST_SHOWN else None
-
-
-def say(count: int | None) -> str:
-    return HIDDEN if count is None else str(count)
 
 
 def may_read(session: Session, member: MemberProfile, organisation_id: int) -> bool:
@@ -34,11 +19,6 @@ def may_read(session: Session, member: MemberProfile, organisation_id: int) -> b
 def may_answer(session: Session, member: MemberProfile, organisation_id: int) -> bool:
     # Admins read everything but answer for no one: a check-in is the organisation's own view.
     return remi.is_lead(session, organisation_id, member.id)
-
-
-def area_is_large_enough(organisations_in_area: int) -> bool:
-    """Whether progress within an area may be mentioned to its leads at all."""
-    return organisations_in_area >= SMALLEST_SHOWN
 
 
 def readable_organisation(

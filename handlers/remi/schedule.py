@@ -11,14 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from contract.specs import DueJob, JobSpec
+from handlers.network.disclosure import area_is_large_enough
+from handlers.network.periods import current_period, first_prompt_time
 from handlers.notify import send_to_member
 from handlers.remi.checkin import checkin_reply, checkin_state
-from handlers.remi.periods import current_period, first_prompt_time
-from handlers.remi.privacy import area_is_large_enough
 from handlers.services import Services
-from scheduler.dispatcher import JobSpec
 from storage import due, remi
-from storage.due import DueJob
 from storage.remi import Organisation
 
 PROMPT = "remi.prompt"

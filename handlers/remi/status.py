@@ -4,32 +4,32 @@ point. Only the organisation's own leads, and admins, may read it."""
 
 from sqlmodel import Session
 
-from handlers.registry import ActionSpec, CommandSpec, Request
-from handlers.remi.checkin import NOT_A_LEAD, ORGANISATION_VALUE, answer_lines
-from handlers.remi.periods import current_period
+from contract.params import Number, Text
+from contract.specs import ActionSpec, CommandSpec, Request
+from contract.vocabulary import Button, Reply, Role
+from handlers.network.periods import current_period
+from handlers.remi.checkin import NOT_A_LEAD, answer_lines
+from handlers.remi.organisations import ONE_YOU_LEAD
 from handlers.remi.privacy import may_read, readable_organisation
 from handlers.services import Services
-from handlers.vocabulary import Button, Reply, Role
 from knowledge.remi import STAGES
 from storage import remi
 from storage.remi import Organisation
 
 MAX_ACTION_POINT_CHARS = 500
+STATUS_ACTION = "remi.status"
 
-ACTION_USAGE = Reply(
-    "Write the action point after `remi action add`, e.g. `remi action add Publish our "
-    "ethnicity pay gap by March`. If you lead several organisations, name one first: "
-    "`remi action add Whittington Health | Publish our ethnicity pay gap`.",
-    private=True,
-)
+ACTION_POINT = Text("text", "The action point", max_length=MAX_ACTION_POINT_CHARS)
+ORGANISATION_ID = Number("organisation", "The organisation's number")
 
 
 async def show_status(request: Request, services: Services) -> Reply:
+    named = request.optional(ONE_YOU_LEAD)
     with services.db.session() as session:
-        if request.args:
-            organisation = readable_organisation(session, request.member, request.args)
+        if named is not None:
+            organisation = readable_organisation(session, request.member, named)
             if organisation is None:
-                return _cannot_show(request.args)
+                return _cannot_show(f"“{named}”")
             return _status(session, organisation, services)
         led = remi.organisations_led_by(session, request.member.id)
         if len(led) == 1:
@@ -37,7 +37,7 @@ async def show_status(request: Request, services: Services) -> Reply:
     if len(led) > 1:
         return Reply(
             "Which organisation?",
-            buttons=tuple(Button(o.name, action_id="remi.status", value=str(o.id)) for o in led),
+            buttons=tuple(Button(o.name, action_id=STATUS_ACTION, value=str(o.id)) for o in led),
             private=True,
         )
     if Role.ADMIN in request.member.roles:
@@ -50,9 +50,8 @@ async def show_status(request: Request, services: Services) -> Reply:
 
 async def show_status_of(request: Request, services: Services) -> Reply:
     """A button naming one organisation; its value is untrusted."""
-    found = ORGANISATION_VALUE.fullmatch(request.args)
     with services.db.session() as session:
-        organisation = remi.organisation(session, int(found["organisation"])) if found else None
+        organisation = remi.organisation(session, request.value(ORGANISATION_ID))
         if organisation is None or not may_read(session, request.member, organisation.id):
             return _cannot_show("that organisation")
         return _status(session, organisation, services)
@@ -97,29 +96,24 @@ def _cannot_show(name: str) -> Reply:
 
 
 async def add_action_point(request: Request, services: Services) -> Reply:
-    verb, _, text = request.args.partition(" ")
-    text = text.strip()
-    if verb.lower() != "add" or not text:
-        return ACTION_USAGE
-    named, bar, rest = text.partition("|")
+    named, text = request.optional(ONE_YOU_LEAD), request.value(ACTION_POINT)
     now = services.clock.now()
     with services.db.session() as session:
         led = remi.organisations_led_by(session, request.member.id)
         if not led:
             return NOT_A_LEAD
-        chosen = [o for o in led if bar and o.name_key == remi.name_key(named)]
-        if chosen:
-            led, text = chosen, rest.strip()
+        if named is not None:
+            led = [o for o in led if o.name_key == remi.name_key(named)]
+            if not led:
+                return Reply(
+                    f"You aren't an equality lead for “{named}”, so nothing was added. "
+                    "`remi status` shows the organisations you lead.",
+                    private=True,
+                )
         elif len(led) > 1:
             return Reply(
                 f"You lead {', '.join(o.name for o in led)}: name one first, e.g. "
                 f"`remi action add {led[0].name} | <text>`. Nothing was added.",
-                private=True,
-            )
-        if not text or len(text) > MAX_ACTION_POINT_CHARS:
-            return Reply(
-                f"An action point needs a few words, and at most {MAX_ACTION_POINT_CHARS} "
-                "characters. Nothing was added.",
                 private=True,
             )
         organisation = led[0]
@@ -136,18 +130,26 @@ COMMANDS = [
     CommandSpec(
         name="remi status",
         summary="Your organisation's REMI history and action points (equality leads)",
-        usage="remi status [organisation]",
         handler=show_status,
+        params=(ONE_YOU_LEAD,),
         role=Role.EQUALITY_LEAD,
     ),
     CommandSpec(
-        name="remi action",
+        name="remi action add",
         summary="Add an action point for your organisation (equality leads)",
-        usage="remi action add <text>",
         handler=add_action_point,
+        params=(ONE_YOU_LEAD, ACTION_POINT),
         role=Role.EQUALITY_LEAD,
         examples=("remi action add Publish our ethnicity pay gap by March",),
     ),
 ]
 
-ACTIONS = [ActionSpec("remi.status", show_status_of, role=Role.EQUALITY_LEAD)]
+ACTIONS = [
+    ActionSpec(
+        STATUS_ACTION,
+        show_status_of,
+        role=Role.EQUALITY_LEAD,
+        params=(ORGANISATION_ID,),
+        forged=_cannot_show("that organisation"),
+    )
+]

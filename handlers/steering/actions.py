@@ -4,57 +4,37 @@ before the due date and on the day, at nine in the morning London time; an actio
 open after its date is listed on the next meeting's agenda (see `agenda.py`).
 """
 
-import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from contract.params import Day, Number, Person, Text
+from contract.specs import CommandSpec, DueJob, JobSpec, Request
+from contract.vocabulary import Reply, Role
 from handlers.notify import send_to_member
-from handlers.registry import CommandSpec, Request
 from handlers.services import Services
 from handlers.steering import roster
-from handlers.vocabulary import MENTION, Platform, Reply, Role
-from handlers.when import WhenError, parse_when
-from scheduler.dispatcher import JobSpec
 from storage import due, members, steering
-from storage.due import DueJob
 from storage.steering import ActionItem
 
 REMINDER_KIND = "steering.action_reminder"
 REMINDER_TIME = time(9, 0)
 REMIND_DAYS_BEFORE = 3
 MAX_ACTION_CHARS = 300
-_ACTION = re.compile(r"^(?P<text>.+)\s+due\s+(?P<when>\S.*)$", re.IGNORECASE | re.DOTALL)
-
-USAGE = Reply(
-    "Name the owner, say what, and give a due date at the end, for example: "
-    "`action add @cara Draft the annual report due Fri 4 Dec`.",
-    private=True,
-)
+OWNER = Person("owner", "Who will do it (a steering group member)")
+WHAT = Text("text", "What is to be done", max_length=MAX_ACTION_CHARS)
+DUE = Day("date", "When it is due, e.g. Fri 4 Dec", keyword="due")
+ACTION = Number("number", "The action's number, as `actions` lists it")
 
 
 async def add_action(request: Request, services: Services) -> Reply:
-    found = MENTION.match(request.args)
-    parsed = _ACTION.match(request.args[found.end() :].strip()) if found else None
-    if found is None or parsed is None:
-        return USAGE
-    text = parsed["text"].strip()
-    if len(text) > MAX_ACTION_CHARS:
-        return Reply(
-            f"Please keep an action under {MAX_ACTION_CHARS} characters; put the detail in "
-            "the minutes.",
-            private=True,
-        )
+    named, text, due_on = request.value(OWNER), request.value(WHAT), request.value(DUE)
     now, tz = services.clock.now(), services.timezone
-    try:
-        due_on = parse_when(parsed["when"], now, tz).astimezone(tz).date()
-    except WhenError as error:
-        return Reply(str(error), private=True)
     if due_on < now.astimezone(tz).date():
         return Reply(f"{_day(due_on)} has passed: give a due date from today on.", private=True)
     with services.db.session() as session:
-        owner = members.find(session, Platform(found["platform"]), found["user_id"])
+        owner = members.find(session, named.platform, named.user_id)
         if owner is None or Role.STEERING not in owner.roles:
             return Reply(
                 "Actions go to steering group members, and they aren't one. See who is with "
@@ -106,12 +86,10 @@ async def list_actions(request: Request, services: Services) -> Reply:
 
 
 async def mark_done(request: Request, services: Services) -> Reply:
-    number = request.args.lstrip("#")
-    if not number.isdigit():
-        return Reply("Which action? Give its number, for example `action done 4`.", private=True)
+    number = request.value(ACTION)
     now = services.clock.now()
     with services.db.session() as session:
-        action = steering.get_action(session, int(number))
+        action = steering.get_action(session, number)
         if action is None:
             return Reply(
                 f"There is no action #{number}. See the open ones with `actions`.", private=True
@@ -194,23 +172,22 @@ COMMANDS = [
     CommandSpec(
         name="action add",
         summary="Give someone a steering group action with a due date",
-        usage="action add @owner <text> due <date>",
         handler=add_action,
+        params=(OWNER, WHAT, DUE),
         role=Role.STEERING,
         examples=("action add @cara Draft the annual report due Fri 4 Dec",),
     ),
     CommandSpec(
         name="actions",
         summary="The steering group's open actions",
-        usage="actions",
         handler=list_actions,
         role=Role.STEERING,
     ),
     CommandSpec(
         name="action done",
         summary="Mark an action done (its owner or the chair)",
-        usage="action done <number>",
         handler=mark_done,
+        params=(ACTION,),
         role=Role.STEERING,
         examples=("action done 4",),
     ),

@@ -8,16 +8,15 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from contract.params import Number, Text
+from contract.specs import CommandSpec, DueJob, JobSpec, Request
+from contract.vocabulary import Reply, Role
+from contract.when import format_span
 from handlers.notify import announce
-from handlers.registry import CommandSpec, Request
 from handlers.services import Services
 from handlers.steering import roster
 from handlers.steering.actions import overdue_lines
-from handlers.vocabulary import Reply, Role
-from handlers.when import format_span
-from scheduler.dispatcher import JobSpec
 from storage import steering
-from storage.due import DueJob
 from storage.steering import AgendaItem, Meeting
 
 POST_KIND = "steering.post_agenda"
@@ -30,13 +29,12 @@ NO_MEETING = Reply(
 )
 
 
+ITEM_TEXT = Text("item", "What the group should discuss", max_length=MAX_ITEM_CHARS)
+ITEM = Number("number", "The item's number, as `agenda` lists it")
+POSITION = Number("position", "Where it should go: 1 is first")
+
+
 async def show_agenda(request: Request, services: Services) -> Reply:
-    if request.args:
-        return Reply(
-            "I know `agenda`, `agenda add <item>`, `agenda move <number> <position>` and "
-            "`agenda drop <number>`.",
-            private=True,
-        )
     with services.db.session() as session:
         meeting = steering.next_meeting(session, services.clock.now())
         if meeting is None:
@@ -46,18 +44,7 @@ async def show_agenda(request: Request, services: Services) -> Reply:
 
 
 async def add_item(request: Request, services: Services) -> Reply:
-    item = request.args.strip()
-    if not item:
-        return Reply(
-            "What should the group discuss? For example: `agenda add Budget for the annual "
-            "conference`.",
-            private=True,
-        )
-    if len(item) > MAX_ITEM_CHARS:
-        return Reply(
-            f"Please keep an agenda item under {MAX_ITEM_CHARS} characters; share papers by link.",
-            private=True,
-        )
+    item = request.value(ITEM_TEXT)
     now = services.clock.now()
     with services.db.session() as session:
         meeting = steering.next_meeting(session, now)
@@ -72,13 +59,7 @@ async def add_item(request: Request, services: Services) -> Reply:
 
 
 async def move_item(request: Request, services: Services) -> Reply:
-    numbers = request.args.split()
-    if len(numbers) != 2 or not all(n.isdigit() for n in numbers):
-        return Reply(
-            "Give the item's number and where it should go, for example `agenda move 3 1`.",
-            private=True,
-        )
-    number, to = int(numbers[0]), int(numbers[1])
+    number, to = request.value(ITEM), request.value(POSITION)
     return await _chair_edits(
         request,
         services,
@@ -88,11 +69,7 @@ async def move_item(request: Request, services: Services) -> Reply:
 
 
 async def drop_item(request: Request, services: Services) -> Reply:
-    if not request.args.isdigit():
-        return Reply(
-            "Give the number of the item to drop, for example `agenda drop 2`.", private=True
-        )
-    number = int(request.args)
+    number = request.value(ITEM)
     return await _chair_edits(
         request,
         services,
@@ -163,31 +140,30 @@ COMMANDS = [
     CommandSpec(
         name="agenda",
         summary="The next steering group meeting's agenda",
-        usage="agenda",
         handler=show_agenda,
         role=Role.STEERING,
     ),
     CommandSpec(
         name="agenda add",
         summary="Add an item to the next meeting's agenda",
-        usage="agenda add <item>",
         handler=add_item,
+        params=(ITEM_TEXT,),
         role=Role.STEERING,
         examples=("agenda add Budget for the annual conference",),
     ),
     CommandSpec(
         name="agenda move",
         summary="Move an agenda item (chair)",
-        usage="agenda move <number> <position>",
         handler=move_item,
+        params=(ITEM, POSITION),
         role=Role.STEERING,
         examples=("agenda move 3 1",),
     ),
     CommandSpec(
         name="agenda drop",
         summary="Drop an agenda item (chair)",
-        usage="agenda drop <number>",
         handler=drop_item,
+        params=(ITEM,),
         role=Role.STEERING,
         examples=("agenda drop 2",),
     ),

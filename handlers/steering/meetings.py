@@ -14,20 +14,21 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from contract.params import Choice, Number
+from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
+from contract.vocabulary import Button, ButtonStyle, Reply, Role
+from contract.when import format_span
 from handlers.ics import CalendarItem, ics_attachment
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
 from handlers.steering import agenda, roster
-from handlers.vocabulary import Button, ButtonStyle, Reply, Role
-from handlers.when import format_span
-from scheduler.dispatcher import JobSpec
 from storage import due, steering
-from storage.due import DueJob
 from storage.steering import Meeting
 
 MEETING_TITLE = "LARCH steering group"
 MEETING_LENGTH = timedelta(minutes=90)
 ATTEND_ACTION = "steering.attend"
+MEETING = Number("meeting", "The meeting's number")
+ATTENDING = Choice("attending", "Whether you will attend", choices=("yes", "no"))
 CALL_FOR_AGENDA_KIND = "steering.call_for_agenda"
 AGENDA_SO_FAR_KIND = "steering.agenda_so_far"
 JOINING_LINK_KIND = "steering.joining_link"
@@ -142,14 +143,12 @@ async def show_next(request: Request, services: Services) -> Reply:
 
 
 async def answer_attendance(request: Request, services: Services) -> Reply:
-    meeting_id, _, answer = request.args.partition(":")
+    meeting_id, answer = request.value(MEETING), request.value(ATTENDING)
     now = services.clock.now()
-    if not meeting_id.isdigit() or answer not in ("yes", "no"):
-        return _not_a_meeting_button()
     if Role.STEERING not in request.member.roles:
         return Reply("Only steering group members answer for its meetings.", private=True)
     with services.db.session() as session:
-        meeting = steering.get_meeting(session, int(meeting_id))
+        meeting = steering.get_meeting(session, meeting_id)
         if meeting is None:
             return _not_a_meeting_button()
         if meeting.starts_at <= now:
@@ -269,13 +268,20 @@ COMMANDS = [
     CommandSpec(
         name="steering next",
         summary="The next steering group meeting, its calendar file and who is coming",
-        usage="steering next",
         handler=show_next,
         role=Role.STEERING,
     ),
 ]
 
-ACTIONS = [ActionSpec(ATTEND_ACTION, answer_attendance, role=Role.STEERING)]
+ACTIONS = [
+    ActionSpec(
+        ATTEND_ACTION,
+        answer_attendance,
+        role=Role.STEERING,
+        params=(MEETING, ATTENDING),
+        forged=_not_a_meeting_button(),
+    )
+]
 
 JOBS = [
     JobSpec(CALL_FOR_AGENDA_KIND, call_for_agenda),

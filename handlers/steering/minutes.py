@@ -3,15 +3,19 @@ taken place, and `steering history` lists past meetings with their minutes and t
 that came out of them.
 """
 
-from handlers.registry import CommandSpec, Request
+from contract.params import Text
+from contract.specs import CommandSpec, Request
+from contract.vocabulary import Reply, Role
+from contract.when import format_when
 from handlers.services import Services
 from handlers.steering import roster
 from handlers.steering.actions import action_line
-from handlers.vocabulary import Reply, Role
-from handlers.when import format_when
 from storage import steering
 
 HISTORY_SHOWN = 6
+MINUTES = Text(
+    "text", "A link to the minutes, or the minutes themselves", required=False, max_length=2000
+)
 
 
 async def record(request: Request, services: Services) -> Reply:
@@ -26,7 +30,8 @@ async def record(request: Request, services: Services) -> Reply:
             )
         meeting = held[0]
         when = format_when(meeting.starts_at, tz)
-        if not request.args:
+        minutes = request.optional(MINUTES)
+        if minutes is None:
             filed = steering.minutes_for(session, meeting.id)
             if filed is None:
                 return Reply(
@@ -35,9 +40,7 @@ async def record(request: Request, services: Services) -> Reply:
                     private=True,
                 )
             return Reply(f"Minutes of the meeting on {when}:\n{filed.text}", private=True)
-        replaced = steering.record_minutes(
-            session, meeting.id, request.args, request.member.id, now
-        )
+        replaced = steering.record_minutes(session, meeting.id, minutes, request.member.id, now)
     verb = "Replaced the earlier minutes" if replaced else "Filed the minutes"
     return Reply(f"{verb} of the meeting on {when}. `steering history` shows them.", private=True)
 
@@ -68,15 +71,14 @@ COMMANDS = [
     CommandSpec(
         name="minutes",
         summary="File (or read) the minutes of the latest steering group meeting",
-        usage="minutes [link or text]",
         handler=record,
+        params=(MINUTES,),
         role=Role.STEERING,
         examples=("minutes https://docs.example/steering-2026-12",),
     ),
     CommandSpec(
         name="steering history",
         summary="Past steering group meetings with their minutes and actions",
-        usage="steering history",
         handler=history,
         role=Role.STEERING,
     ),

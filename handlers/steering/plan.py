@@ -7,10 +7,10 @@ The cadence keeps step with the meetings held: it runs two months on from the la
 
 from datetime import datetime
 
-from handlers.registry import CommandSpec, Request
+from contract.specs import CommandSpec, Request
+from contract.vocabulary import Reply, Role
+from contract.when import format_when
 from handlers.services import Services
-from handlers.vocabulary import Reply, Role
-from handlers.when import format_when
 from storage import steering
 from storage.steering import Meeting
 
@@ -67,7 +67,6 @@ COMMANDS = [
     CommandSpec(
         name="steering plan",
         summary="The meeting series: expected months and the meetings set",
-        usage="steering plan",
         handler=show_plan,
         role=Role.STEERING,
     ),

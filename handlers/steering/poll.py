@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers.registry import ActionSpec, CommandSpec, Request
+from contract.params import Choice, Flag, Number
+from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
+from contract.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
+from contract.when import WhenError, format_span, format_when, parse_when
 from handlers.services import Services
 from handlers.steering import meetings, roster
-from handlers.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
-from handlers.when import WhenError, format_span, format_when, parse_when
-from scheduler.dispatcher import JobSpec
 from storage import due, steering
-from storage.due import DueJob
 from storage.steering import AVAILABLE, IF_NEED_BE, NOT_AVAILABLE, Poll, SlotTally
 
 OPEN_ACTION = "steering.poll_open"
@@ -34,6 +33,10 @@ CLOSE_KIND = "steering.poll_close"
 MIN_SLOTS, MAX_SLOTS = 2, 8
 MAX_LINK_CHARS = 500
 ANSWER_LABELS = {AVAILABLE: "Available", IF_NEED_BE: "If need be", NOT_AVAILABLE: "Not available"}
+CLOSE = Flag("close", "Close the open poll now")
+POLL = Number("poll", "The poll's number")
+SLOT = Number("slot", "The candidate time's number")
+ANSWER = Choice("answer", "Your answer for that time", choices=tuple(ANSWER_LABELS))
 # A candidate time needs a time of day: "Tue 8 Dec" alone would be a meeting at midnight.
 _TIME_OF_DAY = re.compile(r"\d\s*(am|pm)\b|\d[:.]\d\d(?![\d.])|\bnoon\b|\bmidday\b", re.IGNORECASE)
 
@@ -63,14 +66,8 @@ POLL_FORM = Form(
 async def poll_command(request: Request, services: Services) -> Reply:
     """`steering poll`: the open poll with your answers, or (for the chair, when none is
     open) the form for a new one; `steering poll close` closes it now."""
-    if request.args.lower() == "close":
+    if request.value(CLOSE):
         return await close_now(request, services)
-    if request.args:
-        return Reply(
-            "Type `steering poll` to see or start a poll, or `steering poll close` to close "
-            "it now.",
-            private=True,
-        )
     with services.db.session() as session:
         poll = steering.current_poll(session)
         if poll is not None:
@@ -247,14 +244,12 @@ def _short(instant: datetime, tz: ZoneInfo) -> str:
 async def answer(request: Request, services: Services) -> Reply:
     """A poll button. Its value (`slot:answer`) comes back from the platform, so it is
     checked: a real slot, a known answer, a poll still open, a member of the group."""
-    slot_id, _, choice = request.args.partition(":")
-    if not slot_id.isdigit() or choice not in ANSWER_LABELS:
-        return _not_a_poll_button()
+    slot_id, choice = request.value(SLOT), request.value(ANSWER)
     if Role.STEERING not in request.member.roles:
         return Reply("Only steering group members answer its polls.", private=True)
     now = services.clock.now()
     with services.db.session() as session:
-        slot = steering.get_slot(session, int(slot_id))
+        slot = steering.get_slot(session, slot_id)
         if slot is None:
             return _not_a_poll_button()
         if not steering.record_answer(session, slot.id, request.member.id, choice, now):
@@ -405,14 +400,12 @@ def _counts(tally: SlotTally) -> str:
 
 async def confirm(request: Request, services: Services) -> Reply:
     """The chair's confirm button; its value (`poll:slot`) is checked like any other."""
-    poll_id, _, slot_id = request.args.partition(":")
-    if not (poll_id.isdigit() and slot_id.isdigit()):
-        return _not_a_poll_button()
+    poll_id, slot_id = request.value(POLL), request.value(SLOT)
     with services.db.session() as session:
         if not roster.may_chair(session, request.member):
             return roster.CHAIR_ONLY
-        poll = steering.get_poll(session, int(poll_id))
-        slot = steering.get_slot(session, int(slot_id))
+        poll = steering.get_poll(session, poll_id)
+        slot = steering.get_slot(session, slot_id)
         if poll is None or slot is None or slot.poll_id != poll.id:
             return _not_a_poll_button()
         if poll.closed_at is None:
@@ -450,8 +443,8 @@ COMMANDS = [
     CommandSpec(
         name="steering poll",
         summary="Find a time: see the open poll, or start one (chair); `close` ends it now",
-        usage="steering poll [close]",
         handler=poll_command,
+        params=(CLOSE,),
         role=Role.STEERING,
         examples=("steering poll", "steering poll close"),
     ),
@@ -459,8 +452,20 @@ COMMANDS = [
 
 ACTIONS = [
     ActionSpec(OPEN_ACTION, open_poll, role=Role.STEERING),
-    ActionSpec(ANSWER_ACTION, answer, role=Role.STEERING),
-    ActionSpec(CONFIRM_ACTION, confirm, role=Role.STEERING),
+    ActionSpec(
+        ANSWER_ACTION,
+        answer,
+        role=Role.STEERING,
+        params=(SLOT, ANSWER),
+        forged=_not_a_poll_button(),
+    ),
+    ActionSpec(
+        CONFIRM_ACTION,
+        confirm,
+        role=Role.STEERING,
+        params=(POLL, SLOT),
+        forged=_not_a_poll_button(),
+    ),
 ]
 
 JOBS = [JobSpec(NUDGE_KIND, nudge), JobSpec(CLOSE_KIND, close_on_time)]

@@ -9,12 +9,12 @@ from collections.abc import Mapping
 
 from sqlmodel import Session
 
+from contract.params import Number, Person
+from contract.specs import CommandSpec, Request
+from contract.vocabulary import MemberProfile, Reply, Role
 from handlers.notify import send_to_member
-from handlers.registry import CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import MENTION, Platform, Reply, Role
 from storage import members, steering
-from storage.members import MemberProfile
 
 CHAIR_ONLY = Reply(
     "Only the steering group's chair (or an admin) can do that.",
@@ -67,21 +67,18 @@ async def send_to_each(services: Services, replies: Mapping[int, Reply]) -> list
     return reached
 
 
-def mentioned(args: str) -> tuple[Platform, str] | None:
-    found = MENTION.search(args)
-    return None if found is None else (Platform(found["platform"]), found["user_id"])
+PERSON = Person("person", "The member, named with @")
+QUORUM = Number("number", "How many members must attend", maximum=MAX_QUORUM)
 
 
 # --- the commands ---------------------------------------------------------------------
 
 
 async def add(request: Request, services: Services) -> Reply:
-    person = mentioned(request.args)
-    if person is None:
-        return Reply("Who should join? For example: `steering add @amara`.", private=True)
+    person = request.value(PERSON)
     now = services.clock.now()
     with services.db.session() as session:
-        profile = members.identify(session, *person, "", now)
+        profile = members.identify(session, person.platform, person.user_id, "", now)
         added = members.grant_role(session, profile.id, Role.STEERING, now, request.member.id)
     if not added:
         return Reply(f"{profile.display_name} is already on the steering group.", private=True)
@@ -89,11 +86,9 @@ async def add(request: Request, services: Services) -> Reply:
 
 
 async def remove(request: Request, services: Services) -> Reply:
-    person = mentioned(request.args)
-    if person is None:
-        return Reply("Who should leave? For example: `steering remove @amara`.", private=True)
+    person = request.value(PERSON)
     with services.db.session() as session:
-        profile = members.find(session, *person)
+        profile = members.find(session, person.platform, person.user_id)
         if profile is None or not members.revoke_role(session, profile.id, Role.STEERING):
             return Reply("They aren't on the steering group, so nothing changed.", private=True)
         was_chair = steering.group_settings(session).chair_id == profile.id
@@ -135,11 +130,9 @@ async def list_members(request: Request, services: Services) -> Reply:
 
 
 async def set_chair(request: Request, services: Services) -> Reply:
-    person = mentioned(request.args)
-    if person is None:
-        return Reply("Who chairs? For example: `steering chair @amara`.", private=True)
+    person = request.value(PERSON)
     with services.db.session() as session:
-        profile = members.find(session, *person)
+        profile = members.find(session, person.platform, person.user_id)
         if profile is None or Role.STEERING not in profile.roles:
             return Reply(
                 "The chair must be on the steering group: add them first with "
@@ -154,15 +147,11 @@ async def set_quorum(request: Request, services: Services) -> Reply:
     with services.db.session() as session:
         if not may_chair(session, request.member):
             return CHAIR_ONLY
-        if not request.args.isdigit() or not 1 <= int(request.args) <= MAX_QUORUM:
-            return Reply(
-                "Give the quorum as a number of members, for example `steering quorum 5`.",
-                private=True,
-            )
-        steering.set_quorum(session, int(request.args))
+        wanted = request.value(QUORUM)
+        steering.set_quorum(session, wanted)
     return Reply(
         f"Done: the chair will be warned two days before a meeting if fewer than "
-        f"{int(request.args)} members have said they will attend.",
+        f"{wanted} members have said they will attend.",
         private=True,
     )
 
@@ -171,39 +160,38 @@ COMMANDS = [
     CommandSpec(
         name="steering add",
         summary="Put someone on the steering group (admins only)",
-        usage="steering add @person",
         handler=add,
+        params=(PERSON,),
         role=Role.ADMIN,
         examples=("steering add @amara",),
     ),
     CommandSpec(
         name="steering remove",
         summary="Take someone off the steering group (admins only)",
-        usage="steering remove @person",
         handler=remove,
+        params=(PERSON,),
         role=Role.ADMIN,
         examples=("steering remove @amara",),
     ),
     CommandSpec(
         name="steering chair",
         summary="Set who chairs the steering group (admins only)",
-        usage="steering chair @person",
         handler=set_chair,
+        params=(PERSON,),
         role=Role.ADMIN,
         examples=("steering chair @amara",),
     ),
     CommandSpec(
         name="steering members",
         summary="Who is on the steering group, its chair and quorum",
-        usage="steering members",
         handler=list_members,
         role=Role.STEERING,
     ),
     CommandSpec(
         name="steering quorum",
         summary="How many members make a quorum (chair)",
-        usage="steering quorum <number>",
         handler=set_quorum,
+        params=(QUORUM,),
         role=Role.STEERING,
         examples=("steering quorum 5",),
     ),

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from contract.params import ArgumentError, Param, ReadContext, quoted
+
 QUARTER = re.compile(r"^(?P<year>\d{4})\s*[Qq](?P<quarter>[1-4])$")
 MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
 MONTH_NAMES = (
@@ -84,7 +86,7 @@ def parse_period(text: str) -> Period:
     if (found := MONTH.match(cleaned)) and 1 <= int(found["month"]) <= 12:
         return Period(int(found["year"]), int(found["month"]), 1)
     raise PeriodError(
-        f"I couldn't read “{text}” as a period. Use a quarter like `2026Q4` or a month like "
+        f"I couldn't read {quoted(text)} as a period. Use a quarter like `2026Q4` or a month like "
         "`2026-11`."
     )
 
@@ -102,3 +104,14 @@ def first_prompt_time(period: Period, tz: ZoneInfo) -> datetime:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return datetime.combine(day.date(), PROMPT_AT, tzinfo=tz).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class PeriodArgument(Param[Period]):
+    """A period typed as an argument: `remi report 2026Q3`, `--period 2026-11`."""
+
+    def read(self, text: str, context: ReadContext) -> Period:
+        try:
+            return parse_period(text)
+        except PeriodError as error:
+            raise ArgumentError(str(error)) from None

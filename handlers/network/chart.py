@@ -9,12 +9,12 @@ needed, and no global figure state is shared between requests.
 import io
 from typing import TYPE_CHECKING
 
-from handlers.remi.privacy import HIDDEN, SMALLEST_SHOWN, say
+from handlers.network.disclosure import HIDDEN, SMALLEST_SHOWN, say
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from handlers.remi.report import NetworkPicture
+    from handlers.network.remi_picture import NetworkPicture
 
 SHOWN_COLOUR = "#2f6f8f"
 HIDDEN_COLOUR = "#b8b8b8"

@@ -2,13 +2,13 @@
 
 Adapters turn platform input into a `Command` or an `Action` and render a `Reply` or a
 `Form` back; handlers never see a platform payload. Nothing here imports a platform
-library, so every adapter can import this module and it imports none of them.
+library or another part of the project, so every layer (storage included) can import it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -31,6 +31,20 @@ class Role(StrEnum):
 
 
 @dataclass(frozen=True)
+class MemberProfile:
+    """A member of the hub as every feature sees them: one person, whatever the platform."""
+
+    id: int
+    display_name: str
+    organisation: str | None
+    roles: frozenset[Role]
+
+    def has_role(self, role: Role) -> bool:
+        # Admins can do everything a role allows, so one admin can run a small network.
+        return role == Role.MEMBER or role in self.roles or Role.ADMIN in self.roles
+
+
+@dataclass(frozen=True)
 class Actor:
     """Who is speaking: one account on one platform."""
 
@@ -46,7 +60,9 @@ class Actor:
 
 # Adapters rewrite platform mentions (Slack `<@U1>`, Discord `<@1>`, console `@alice`)
 # into this one form, so handlers can read `@person` arguments without knowing the platform.
-MENTION = re.compile(r"<@(?P<platform>console|slack|discord):(?P<user_id>[^>\s]+)>")
+# A user id is letters, digits and `_ . -` on every platform: nothing a member could use to
+# smuggle markup (`<@x<!channel>`) into a message that names them.
+MENTION = re.compile(r"<@(?P<platform>console|slack|discord):(?P<user_id>[A-Za-z0-9_.-]{1,64})>")
 
 
 def mention(platform: Platform, user_id: str) -> str:
@@ -64,11 +80,17 @@ class Place:
 
 @dataclass(frozen=True)
 class Command:
-    """A line of text addressed to the bot: `define wres`, `admin grant <@slack:U1> curator`."""
+    """A line of text addressed to the bot: `define wres`, `admin grant <@slack:U1> curator`.
+
+    A platform with typed options (Discord's slash commands) sends the command's name as
+    `text` and each argument on its own in `options`, by parameter name, as text
+    (a person as a mention, a flag as "true").
+    """
 
     actor: Actor
     text: str
     place: Place = field(default_factory=Place)
+    options: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     )
     if parsed is None:
         raise WhenError(
-            f"I couldn't read “{text}” as a date and time. Try e.g. “Tue 3 Mar 10:30” or "
+            f"I couldn't read “{_cut(text)}” as a date and time. Try e.g. “Tue 3 Mar 10:30” or "
             "“next Thursday 2pm”."
         )
     _check_weekday(text, parsed)
@@ -49,6 +49,11 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
             "that night. Please pick another time."
         )
     return local.astimezone(UTC)
+
+
+def _cut(text: str) -> str:
+    cleaned = " ".join(text.split())
+    return cleaned if len(cleaned) <= 40 else cleaned[:39] + "…"
 
 
 def format_when(instant: datetime, tz: ZoneInfo) -> str:
