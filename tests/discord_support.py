@@ -13,8 +13,8 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.discord.client import LarchClient
 from bot.discord.runner import connect
+from contract.vocabulary import Platform, Role
 from handlers.clock import ManualClock
-from handlers.vocabulary import Platform, Role
 from knowledge.search import SearchIndex
 from storage import members
 from tests.fake_discord import (

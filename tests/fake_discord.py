@@ -63,6 +63,10 @@ def user(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
 BOT_USER = user(BOT_ID, "LARCH", bot=True)
 
 
+# Discord's option types for the Python values a test passes.
+_OPTION_TYPES = {str: 3, int: 4, bool: 5}
+
+
 class FakeDiscord:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -480,8 +484,7 @@ class FakeDiscord:
         self, command: str, by: dict[str, Any], /, guild: bool = True, **options: Any
     ) -> dict[str, Any]:
         """A slash command: `slash("admin grant", amara, person=kwame, role="curator")`;
-        a user option's value is the user payload."""
-        words = command.split()
+        a user option's value is the user payload, a number an int, a flag a bool."""
         resolved: dict[str, Any] = {"users": {}}
         values = []
         for name, value in options.items():
@@ -489,16 +492,8 @@ class FakeDiscord:
                 resolved["users"][value["id"]] = value
                 values.append({"type": 6, "name": name, "value": value["id"]})
             else:
-                values.append({"type": 3, "name": name, "value": value})
-        if len(words) == 2:
-            values = [{"type": 1, "name": words[1], "options": values}]
-        data = {
-            "id": self.command_ids.get(words[0], "1"),
-            "name": words[0],
-            "type": 1,
-            "options": values,
-            "resolved": resolved,
-        }
+                values.append({"type": _OPTION_TYPES[type(value)], "name": name, "value": value})
+        data = {**self._invoked(command, values), "resolved": resolved}
         if guild:
             # Discord names the guild of a guild command in its data.
             data["guild_id"] = str(GUILD_ID)
@@ -506,14 +501,19 @@ class FakeDiscord:
 
     def autocomplete(self, command: str, by: dict[str, Any], /, **typed: str) -> dict[str, Any]:
         [(name, value)] = typed.items()
-        data = {
-            "id": self.command_ids.get(command, "1"),
-            "name": command,
-            "type": 1,
-            "options": [{"type": 3, "name": name, "value": value, "focused": True}],
-            "guild_id": str(GUILD_ID),
-        }
+        focused = [{"type": 3, "name": name, "value": value, "focused": True}]
+        data = {**self._invoked(command, focused), "guild_id": str(GUILD_ID)}
         return self._interaction(4, data, by, True)
+
+    def _invoked(self, command: str, values: list[dict[str, Any]]) -> dict[str, Any]:
+        """`remi lead add` as Discord nests it: a subcommand (type 1) inside a subcommand
+        group (type 2) inside the top-level command."""
+        top, *below = command.split()
+        options = values
+        for depth, word in reversed(list(enumerate(below))):
+            kind = 1 if depth == len(below) - 1 else 2
+            options = [{"type": kind, "name": word, "options": options}]
+        return {"id": self.command_ids.get(top, "1"), "name": top, "type": 1, "options": options}
 
     def click(
         self, custom_id: str, person: dict[str, Any], message: dict[str, Any] | None = None

@@ -1,8 +1,8 @@
 """The Discord adapter end to end: the real discord.py client against the local fake Discord
 (tests/fake_discord.py), asserting on what Discord would have received."""
 
-import asyncio
 import logging
+import threading
 from typing import Any
 
 import discord
@@ -10,10 +10,8 @@ import pytest
 
 from bot.app import App
 from bot.discord.client import LarchClient
-from handlers.registry import ActionSpec, CommandSpec, Registry, Request, build_registry
-from handlers.router import Router
-from handlers.services import Services
-from handlers.vocabulary import (
+from contract.specs import ActionSpec, CommandSpec, Feature, Registry, Request
+from contract.vocabulary import (
     Actor,
     Button,
     Command,
@@ -24,8 +22,11 @@ from handlers.vocabulary import (
     Reply,
     Role,
 )
+from handlers.registry import build_registry
+from handlers.router import Router
+from handlers.services import Services
 from storage import members
-from tests.discord_support import Running, ask, buttons_of, grant
+from tests.discord_support import READY_SECONDS, Running, ask, buttons_of, grant
 from tests.fake_discord import (
     APPLICATION_ID,
     BOT_ID,
@@ -49,9 +50,10 @@ async def bot(running: Running) -> LarchClient:
 
 
 def _with_test_commands(app: App, commands: list[CommandSpec], actions: list[ActionSpec]) -> None:
-    """The real commands plus `commands`; only `actions` for buttons."""
+    """The real features plus `commands` and `actions`."""
     real = build_registry()
-    registry = Registry([*real.commands, *commands], actions, question=real.question)
+    extra = Feature(commands=commands, actions=actions)
+    registry = Registry([*real.features, extra], question=real.question)
     app.registry = registry
     app.router = Router(registry, app.services)
 
@@ -77,12 +79,15 @@ async def test_slash_commands_from_the_registry_are_synced_to_the_guild(
     assert term == {
         "type": 3,
         "name": "term",
-        "description": "<term>, e.g. structural racism",
+        "description": "The term to explain, e.g. structural racism",
         "required": True,
         "autocomplete": True,
+        "min_length": 1,
+        "max_length": 300,
     }
     grant = next(o for o in by_name["admin"]["options"] if o["name"] == "grant")
     assert [(o["name"], o["type"]) for o in grant["options"]] == [("person", 6), ("role", 3)]
+    assert {"name": "curator", "value": "curator"} in grant["options"][1]["choices"]
     assert all(len(c["description"]) <= 100 for c in synced.body)
 
 
@@ -256,7 +261,7 @@ async def _boom(request: Request, services: Services) -> Reply:
 async def test_a_handler_that_raises_gets_a_kind_ephemeral_reply_and_a_logged_trace(
     fake: FakeDiscord, running: Running, app: App, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _with_test_commands(app, [CommandSpec("boom", "Fails", "boom", _boom)], [])
+    _with_test_commands(app, [CommandSpec("boom", "Fails", _boom)], [])
     await running.start()
 
     with caplog.at_level(logging.ERROR):
@@ -273,13 +278,15 @@ async def test_a_handler_that_raises_gets_a_kind_ephemeral_reply_and_a_logged_tr
 async def test_a_slow_handler_is_deferred_then_followed_up(
     fake: FakeDiscord, running: Running, app: App
 ) -> None:
-    release = asyncio.Event()
+    release = threading.Event()
 
     async def slow(request: Request, services: Services) -> Reply:
-        await release.wait()
+        # Handlers run on a worker thread, in a loop of their own: the test's signal is a
+        # thread's.
+        release.wait(timeout=READY_SECONDS)
         return Reply("Here is your export.", title="Export", private=True)
 
-    _with_test_commands(app, [CommandSpec("export", "Slow", "export", slow)], [])
+    _with_test_commands(app, [CommandSpec("export", "Slow", slow)], [])
     await running.start(defer_after=0.05)
     payload = fake.slash("export", AMARA)
 
@@ -289,6 +296,34 @@ async def test_a_slow_handler_is_deferred_then_followed_up(
 
     assert deferred == {"type": 5, "data": {"flags": EPHEMERAL}}
     assert followup.body["embeds"][0]["description"] == "Here is your export."
+
+
+async def test_a_handler_stuck_in_the_database_delays_no_other_interaction(
+    fake: FakeDiscord, running: Running, app: App
+) -> None:
+    """A handler blocked in a synchronous call (a lock wait, a slow commit) holds its own
+    worker thread, not the gateway's loop: someone else's command is answered meanwhile."""
+    release = threading.Event()
+
+    async def stuck(request: Request, services: Services) -> Reply:
+        release.wait(timeout=READY_SECONDS)
+        return Reply("Done at last.", private=True)
+
+    _with_test_commands(app, [CommandSpec("stuck", "Blocks", stuck)], [])
+    # Never deferred here, so the stuck command's one answer comes when it is released.
+    await running.start(defer_after=READY_SECONDS * 2)
+    blocked = fake.slash("stuck", AMARA)
+    try:
+        await fake.dispatch("INTERACTION_CREATE", blocked)
+        answer = await ask(fake, fake.slash("help", KWAME))
+        assert answer["type"] == 4
+        assert "Here is what I can do" in answer["data"]["embeds"][0]["description"]
+        callback = f"/interactions/{blocked['id']}/{blocked['token']}/callback"
+        assert fake.calls_to("POST", callback) == []
+    finally:
+        release.set()
+    late = (await fake.answer_to(blocked)).body
+    assert late["data"]["embeds"][0]["description"] == "Done at last."
 
 
 async def test_a_gateway_close_is_resumed(fake: FakeDiscord, bot: LarchClient) -> None:
@@ -352,7 +387,7 @@ async def _save_feedback(request: Request, services: Services) -> Reply:
 def feedback_app(app: App) -> App:
     _with_test_commands(
         app,
-        [CommandSpec("feedback", "Give feedback", "feedback", _ask_feedback)],
+        [CommandSpec("feedback", "Give feedback", _ask_feedback)],
         [ActionSpec("feedback.save", _save_feedback)],
     )
     return app
@@ -493,7 +528,7 @@ async def test_a_long_button_value_survives_the_round_trip(
         return Reply(f"got {len(request.args)} characters: {request.args == long_value}")
 
     _with_test_commands(
-        app, [CommandSpec("offer", "Offer", "offer", offer)], [ActionSpec("test.echo", echo)]
+        app, [CommandSpec("offer", "Offer", offer)], [ActionSpec("test.echo", echo)]
     )
     await running.start()
     answer = await ask(fake, fake.slash("offer", AMARA))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.app import App
-from handlers.vocabulary import Platform, Role
+from contract.vocabulary import Platform, Role
 from storage import events, intros, members, remi
 from storage.events import Event
 from tests.discord_support import Running, ask, buttons_of, grant
@@ -263,18 +263,18 @@ async def test_an_equality_lead_checks_in_with_a_stage_button_and_the_short_form
     grant(app, AMARA, Role.ADMIN)
     added = await ask(
         fake,
-        fake.slash("remi org", AMARA, area="add Whittington Health | NHS trust | North Central"),
+        fake.slash(
+            "remi org add",
+            AMARA,
+            name="Whittington Health",
+            sector="NHS trust",
+            area="North Central",
+        ),
     )
     assert "Registered Whittington Health" in _text(added["data"])
     lead = await ask(
         fake,
-        fake.slash(
-            "remi lead",
-            AMARA,
-            add_or_remove="add",
-            person=KWAME,
-            organisation="Whittington Health",
-        ),
+        fake.slash("remi lead add", AMARA, person=KWAME, organisation="Whittington Health"),
     )
     assert "is now an equality lead" in _text(lead["data"])
 

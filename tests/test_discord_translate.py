@@ -17,10 +17,9 @@ from bot.discord.translate import (
     outgoing,
     submitted_fields,
 )
-from handlers.clock import ManualClock
-from handlers.registry import CommandSpec, Registry, Request, build_registry
-from handlers.services import Services
-from handlers.vocabulary import (
+from contract.params import Choice, Flag, Number, Param, Person
+from contract.specs import CommandSpec, Feature, Registry, Request
+from contract.vocabulary import (
     Attachment,
     Button,
     ButtonStyle,
@@ -28,7 +27,9 @@ from handlers.vocabulary import (
     FormField,
     Reply,
 )
-from knowledge.search import SearchIndex
+from handlers.clock import ManualClock
+from handlers.registry import build_registry
+from handlers.services import Services
 from storage.db import Database
 from tests.conftest import START
 from tests.fake_discord import message_problems, modal_problems
@@ -289,75 +290,121 @@ async def _noop(request: Request, services: Services) -> Reply:
     return Reply("")
 
 
-def test_every_registry_command_has_a_slash_command_and_a_clash_becomes_show() -> None:
-    registry = Registry(
-        [
-            CommandSpec("remi", "About REMI", "remi", _noop),
-            CommandSpec("remi stages", "The stages", "remi stages", _noop),
-            CommandSpec("define", "Define", "define <term>", _noop, examples=("define WRES",)),
-        ],
-        [],
-        question=_noop,
-    )
-    planned = {(s.group, s.name): s for s in slash.plan(registry)}
-    assert set(planned) == {("remi", "show"), ("remi", "stages"), (None, "define")}
-    [term] = planned[(None, "define")].options
-    assert (term.name, term.hint, term.required) == ("term", "<term>, e.g. WRES", True)
-
-
-def test_option_names_are_valid_for_discord_and_python() -> None:
-    registry = Registry(
-        [CommandSpec("event", "An event", "event <class> [2nd date]", _noop)], [], question=_noop
-    )
-    tree = discord.app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
-    slash.add_to_tree(tree, registry, _run_nothing, {}, guild=None)
-    [command] = tree.get_commands()
-    assert [o["name"] for o in command.to_dict(tree)["options"]] == ["n_2nd_date"]
-    assert slash.options_for(CommandSpec("x", "", "x <class>", _noop))[0].name == "class_"
-
-
-async def _run_nothing(interaction: discord.Interaction, text: str) -> None:
+async def _run_nothing(interaction: discord.Interaction, spec: CommandSpec, options: dict) -> None:
     return None
 
 
-def test_the_text_is_rebuilt_in_usage_order_with_neutral_mentions() -> None:
-    [grant] = [s for s in slash.plan(build_registry()) if s.spec.name == "admin grant"]
-    assert grant.text({"person": discord.Object(102), "role": "curator"}) == (
-        "admin grant <@discord:102> curator"
-    )
-    [find] = [s for s in slash.plan(build_registry()) if s.spec.name == "find"]
-    assert [(o.name, o.required) for o in find.options] == [("words", True)]
-    assert find.options[0].hint == "[kind or tag] <words>, e.g. co-production toolkit"
+async def _suggest_nothing(param: Param, typed: str) -> list[str]:
+    return []
 
 
-def test_a_choice_of_words_in_the_usage_becomes_an_option_with_those_choices() -> None:
-    planned = {s.spec.name: s for s in slash.plan(build_registry())}
-    lead, cadence = planned["remi lead"], planned["remi cadence"]
-    assert [(o.name, o.choices) for o in lead.options] == [
-        ("add_or_remove", ("add", "remove")),
-        ("person", ()),
-        ("organisation", ()),
-    ]
-    picked = {"add_or_remove": "add", "person": discord.Object(102), "organisation": "Camden"}
-    assert lead.text(picked) == "remi lead add <@discord:102> Camden"
-    assert cadence.options[0].hint == "<organisation>, e.g. Whittington Health"
+def _dumped_tree(registry: Registry) -> dict[str, dict]:
+    """The command tree as discord.py sends it to Discord, by top-level name."""
     tree = discord.app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
-    slash.add_to_tree(tree, build_registry(), _run_nothing, {}, guild=None)
-    remi = tree.get_command("remi")
-    assert remi is not None
-    [lead_command] = [c for c in remi.to_dict(tree)["options"] if c["name"] == "lead"]
-    assert lead_command["options"][0]["choices"] == [
-        {"name": "add", "value": "add"},
-        {"name": "remove", "value": "remove"},
+    slash.add_to_tree(tree, registry, _run_nothing, _suggest_nothing, guild=None)
+    return {c.name: c.to_dict(tree) for c in tree.get_commands()}
+
+
+def _options_at(dumped: dict[str, dict], path: tuple[str, ...]) -> list[dict]:
+    node = dumped[path[0]]
+    for word in path[1:]:
+        [node] = [o for o in node["options"] if o["name"] == word and o["type"] in (1, 2)]
+    return node.get("options", [])
+
+
+def test_commands_nest_by_their_words_and_a_group_that_is_a_command_shows_as_show() -> None:
+    registry = Registry(
+        [
+            Feature(
+                commands=[
+                    CommandSpec("remi", "About REMI", _noop),
+                    CommandSpec("remi stages", "The stages", _noop),
+                    CommandSpec("remi lead", "Leads", _noop),
+                    CommandSpec("remi lead add", "Add a lead", _noop),
+                    CommandSpec("define", "Define", _noop),
+                ]
+            )
+        ],
+        question=_noop,
+    )
+    assert [s.path for s in slash.plan(registry)] == [
+        ("remi", "show"),
+        ("remi", "stages"),
+        ("remi", "lead", "show"),
+        ("remi", "lead", "add"),
+        ("define",),
     ]
+    dumped = _dumped_tree(registry)
+    lead = _options_at(dumped, ("remi", "lead"))
+    assert [(o["name"], o["type"]) for o in lead] == [("show", 1), ("add", 1)]
 
 
-def test_define_autocomplete_prefers_names_starting_with_what_is_typed(
-    knowledge: SearchIndex,
-) -> None:
-    names = [choice.name for choice in slash.term_choices(knowledge, "struct")]
-    assert "Structural racism" in names
-    starting = [n.lower().startswith("struct") for n in names]
-    assert starting == sorted(starting, reverse=True) and all("struct" in n.lower() for n in names)
-    assert len(slash.term_choices(knowledge, "")) == 25
-    assert "Microaggression" in [c.name for c in slash.term_choices(knowledge, "microagression")]
+# Discord's option types.
+SUBCOMMAND, STRING, INTEGER, BOOLEAN, USER = 1, 3, 4, 5, 6
+
+
+def test_the_tree_dumped_from_the_registry_types_every_id_member_choice_and_flag() -> None:
+    registry = build_registry()
+    dumped = _dumped_tree(registry)
+    for planned in slash.plan(registry):
+        options = _options_at(dumped, planned.path)
+        assert [o["name"] for o in options] == [p.name for p in planned.options]
+        required = [o.get("required", False) for o in options]
+        assert required == sorted(required, reverse=True), planned.spec.name
+        for option, param in zip(options, planned.options, strict=True):
+            where = f"/{' '.join(planned.path)} {param.name}"
+            assert option.get("required", False) == param.required, where
+            assert len(option["description"]) <= 100, where
+            if isinstance(param, Number):
+                assert option["type"] == INTEGER, where
+                assert (option["min_value"], option["max_value"]) == (param.minimum, param.maximum)
+            elif isinstance(param, Person):
+                assert option["type"] == USER, where
+            elif isinstance(param, Flag):
+                assert option["type"] == BOOLEAN, where
+            elif isinstance(param, Choice):
+                assert option["type"] == STRING, where
+                assert [c["value"] for c in option["choices"]] == list(param.choices), where
+            else:
+                assert option["type"] == STRING, where
+            if param.complete is not None:
+                assert option["autocomplete"] is True, where
+    # Discord's own limits: 25 subcommands in a group, 100 characters of description.
+    for command in dumped.values():
+        assert len(command["description"]) <= 100
+        assert len(command.get("options", [])) <= 25
+
+
+def test_the_commands_members_found_awkward_now_take_typed_options() -> None:
+    dumped = _dumped_tree(build_registry())
+
+    def shape(*path: str) -> list[tuple[str, int, bool]]:
+        return [(o["name"], o["type"], o.get("required", False)) for o in _options_at(dumped, path)]
+
+    assert shape("remi", "action", "add") == [
+        ("text", STRING, True),
+        ("organisation", STRING, False),
+    ]
+    assert shape("remi", "org", "add") == [
+        ("name", STRING, True),
+        ("sector", STRING, True),
+        ("area", STRING, True),
+    ]
+    assert shape("intros", "pause") == [("until", STRING, False), ("length", STRING, False)]
+    assert shape("agenda", "move") == [("number", INTEGER, True), ("position", INTEGER, True)]
+    assert shape("event", "message") == [("number", INTEGER, True), ("text", STRING, True)]
+    assert shape("action", "add") == [
+        ("owner", USER, True),
+        ("text", STRING, True),
+        ("date", STRING, True),
+    ]
+    assert shape("calendar") == [("reset", BOOLEAN, False)]
+    assert shape("steering", "poll") == [("close", BOOLEAN, False)]
+    [role] = [o for o in _options_at(dumped, ("admin", "grant")) if o["name"] == "role"]
+    assert {c["value"] for c in role["choices"]} >= {"curator", "admin"}
+
+
+def test_an_option_becomes_the_text_its_parameter_reads() -> None:
+    assert slash.typed_value(Person("person", ""), discord.Object(102)) == "<@discord:102>"
+    assert slash.typed_value(Flag("reset", ""), True) == "yes"
+    assert slash.typed_value(Number("number", ""), 12) == "12"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.app import App
-from handlers.vocabulary import Platform, Role
+from contract.vocabulary import Platform, Role
 from storage import kb
 from tests.discord_support import Running, ask, buttons_of, grant
 from tests.fake_discord import EPHEMERAL, FakeDiscord, user

@@ -20,7 +20,8 @@ import discord
 from bot.discord.custom_ids import CustomIds
 from bot.discord.form_pages import FormPages
 from bot.discord.translate import Outgoing, outgoing
-from handlers.vocabulary import Form, Reply
+from bot.offloop import off_loop
+from contract.vocabulary import Form, Reply
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class Answerer:
             await self.apologise(interaction)
 
     async def open_form(self, interaction: discord.Interaction, form: Form) -> None:
-        modal = self.forms.first_modal(form, str(interaction.user.id))
+        modal = await off_loop(self.forms.first_modal, form, str(interaction.user.id))
         await interaction.response.send_modal(modal)
 
     async def apologise(self, interaction: discord.Interaction, reply: Reply = APOLOGY) -> None:
@@ -73,7 +74,7 @@ class Answerer:
 
     async def message(self, message: discord.Message, replies: Sequence[Reply]) -> None:
         for reply in replies:
-            sent = outgoing(reply, self.ids, form_as_button=reply.form is not None)
+            sent = await off_loop(outgoing, reply, self.ids, form_as_button=reply.form is not None)
             if reply.private and message.guild is not None:
                 await self._send_privately(message, sent)
             else:
@@ -87,7 +88,7 @@ class Answerer:
         if reply.form is not None and can_open_form:
             await self.open_form(interaction, reply.form)
             return
-        sent = outgoing(reply, self.ids, form_as_button=reply.form is not None)
+        sent = await off_loop(outgoing, reply, self.ids, form_as_button=reply.form is not None)
         await self.deliver(interaction, sent, private=reply.private)
 
     async def deliver(

@@ -1,6 +1,11 @@
 """The bot on Discord: a discord.py client whose slash commands come from the registry, and
 whose every message, slash command, click and form submission goes through the router.
 
+Nothing here touches the database on the gateway's event loop: the router runs on a worker
+thread (`bot/offloop.py`), and so do reading a stored custom id, a form's pages and the
+completion sources, so that a slow commit delays neither another interaction's answer
+nor the heartbeat.
+
 Interactions arrive four ways, all answered through `Answerer`: slash commands through the
 app-command tree, button clicks through `ActionButton` (matched by custom id, so they
 survive restarts), modal submissions read from their custom id in `on_interaction`, and a
@@ -28,8 +33,11 @@ from bot.discord.translate import (
     place_of,
     submitted_fields,
 )
+from bot.offloop import OffLoopRouter, off_loop
+from contract.params import Param
+from contract.specs import CommandSpec
+from contract.vocabulary import Action, Command, Place, Platform, Reply
 from handlers.router import STALE_ACTION_REPLY
-from handlers.vocabulary import Action, Command, Place, Platform, Reply
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +80,7 @@ class LarchClient(discord.AutoShardedClient):
         self.forms = FormPages(self.ids)
         self.answerer = Answerer(self.ids, self.forms, defer_after)
         self.tree = LarchTree(self)
+        self.router = OffLoopRouter(app)
         channels = app.services.channels.get(Platform.DISCORD, {})
         self.messenger = DiscordMessenger(self, self.ids, channels.get(GROUPS_PURPOSE))
 
@@ -80,27 +89,31 @@ class LarchClient(discord.AutoShardedClient):
         guild_id = self.app.settings.discord_guild_id
         # Commands synced to one server show up at once; global ones can take an hour.
         guild = discord.Object(guild_id) if guild_id else None
-        slash.add_to_tree(
-            self.tree, self.app.registry, self.run_text, {"define": self.complete_term}, guild
-        )
+        slash.add_to_tree(self.tree, self.app.registry, self.run_options, self.suggest, guild)
         await self.tree.sync(guild=guild)
 
-    async def run_text(self, interaction: discord.Interaction, text: str) -> None:
-        """A slash command, as the text it would have been typed as."""
-        command = Command(actor_of(interaction.user), neutral_mentions(text), _place(interaction))
-        await self.answerer.interaction(interaction, self.app.router.handle_command(command))
+    async def run_options(
+        self, interaction: discord.Interaction, spec: CommandSpec[Any], options: dict[str, str]
+    ) -> None:
+        """A slash command: its name, and each option as the text its parameter reads."""
+        command = Command(
+            actor_of(interaction.user),
+            spec.name,
+            _place(interaction),
+            options={name: neutral_mentions(value) for name, value in options.items()},
+        )
+        await self.answerer.interaction(interaction, self.router.handle(command))
 
-    async def complete_term(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return slash.term_choices(self.app.services.knowledge, current)
+    async def suggest(self, param: Param[Any], typed: str) -> list[str]:
+        assert param.complete is not None
+        return list(await off_loop(param.complete, self.app.services, typed))
 
     async def take_button(self, interaction: discord.Interaction, custom_id: str) -> None:
-        target = self.ids.read(custom_id)
+        target = await off_loop(self.ids.read, custom_id)
         if target is None or target.kind == Kind.FORM:
             await self.answerer.apologise(interaction, STALE_ACTION_REPLY)
         elif target.kind == Kind.FORM_PAGE:
-            page = self.forms.open(target, str(interaction.user.id))
+            page = await off_loop(self.forms.open, target, str(interaction.user.id))
             if isinstance(page, Reply):
                 await self.answerer.apologise(interaction, page)
             else:
@@ -125,11 +138,11 @@ class LarchClient(discord.AutoShardedClient):
         if text is None:
             return
         command = Command(actor_of(message.author), text, place_of(message.channel))
-        await self.answerer.message(message, await self.app.router.handle_command(command))
+        await self.answerer.message(message, await self.router.handle(command))
 
     async def _take_form(self, interaction: discord.Interaction) -> None:
         data: dict[str, Any] = dict(interaction.data or {})
-        target = self.ids.read(str(data.get("custom_id", "")))
+        target = await off_loop(self.ids.read, str(data.get("custom_id", "")))
         fields = submitted_fields(data.get("components", []))
         if target is not None and target.kind == Kind.FORM_PAGE:
             await self._take_page(interaction, target, fields)
@@ -141,7 +154,7 @@ class LarchClient(discord.AutoShardedClient):
     async def _take_page(
         self, interaction: discord.Interaction, target: Target, fields: dict[str, str]
     ) -> None:
-        step = self.forms.submit(target, str(interaction.user.id), fields)
+        step = await off_loop(self.forms.submit, target, str(interaction.user.id), fields)
         if isinstance(step, Finished):
             await self._act(interaction, step.form.action_id, step.form.value, step.fields)
         elif isinstance(step, Reply):
@@ -153,7 +166,7 @@ class LarchClient(discord.AutoShardedClient):
         self, interaction: discord.Interaction, action_id: str, value: str, fields: dict[str, str]
     ) -> None:
         action = Action(actor_of(interaction.user), action_id, value, fields, _place(interaction))
-        await self.answerer.interaction(interaction, self.app.router.handle_action(action))
+        await self.answerer.interaction(interaction, self.router.handle(action))
 
 
 def _place(interaction: discord.Interaction) -> Place:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from handlers.vocabulary import Clock, Form, FormField
+from contract.vocabulary import Clock, Form, FormField
 from storage import button_payloads
 from storage.db import Database
 

@@ -15,7 +15,7 @@ import discord
 
 from bot.discord.custom_ids import CustomIds, Target, form_from
 from bot.discord.translate import Outgoing, continue_form, form_pages, modal_for
-from handlers.vocabulary import Form, Reply
+from contract.vocabulary import Form, Reply
 from storage import button_payloads
 
 NOT_YOURS = Reply(

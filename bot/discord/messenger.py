@@ -6,7 +6,8 @@ import discord
 
 from bot.discord.custom_ids import CustomIds
 from bot.discord.translate import Outgoing, outgoing
-from handlers.vocabulary import MessageRef, Platform, Reply
+from bot.offloop import off_loop
+from contract.vocabulary import MessageRef, Platform, Reply
 
 # The channel (by purpose, in DISCORD_CHANNELS) whose private threads hold group messages:
 # a bot cannot start a group DM, so a group is a private thread its members are added to.
@@ -24,12 +25,12 @@ class DiscordMessenger:
 
     async def send_direct(self, user_id: str, reply: Reply) -> MessageRef:
         channel = await self.client.create_dm(discord.Object(int(user_id)))
-        message = await channel.send(**self._outgoing(reply).kwargs())
+        message = await channel.send(**(await self._outgoing(reply)).kwargs())
         return _ref(channel.id, message.id)
 
     async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef:
         channel = self.client.get_partial_messageable(int(channel_id))
-        message = await channel.send(**self._outgoing(reply).kwargs())
+        message = await channel.send(**(await self._outgoing(reply)).kwargs())
         return _ref(channel.id, message.id)
 
     async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef:
@@ -49,19 +50,20 @@ class DiscordMessenger:
         )
         for user_id in user_ids:
             await thread.add_user(discord.Object(int(user_id)))
-        message = await thread.send(**self._outgoing(reply).kwargs())
+        message = await thread.send(**(await self._outgoing(reply)).kwargs())
         return _ref(thread.id, message.id)
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         channel = self.client.get_partial_messageable(int(ref.channel_id))
-        sent = self._outgoing(reply)
+        sent = await self._outgoing(reply)
         await channel.get_partial_message(int(ref.message_id)).edit(
             embeds=sent.embeds, view=sent.view, attachments=sent.files
         )
 
-    def _outgoing(self, reply: Reply) -> Outgoing:
-        # Nobody clicked anything, so a form can only be offered as a button.
-        return outgoing(reply, self.ids, form_as_button=reply.form is not None)
+    async def _outgoing(self, reply: Reply) -> Outgoing:
+        # Nobody clicked anything, so a form can only be offered as a button. Off the loop:
+        # a long button value or a form is kept in the database.
+        return await off_loop(outgoing, reply, self.ids, form_as_button=reply.form is not None)
 
 
 def _ref(channel_id: int, message_id: int) -> MessageRef:

@@ -11,7 +11,7 @@ from bot.config import ConfigError
 from bot.discord.client import LarchClient
 from bot.discord.custom_ids import CustomIds
 from bot.discord.messenger import GROUPS_PURPOSE, DiscordMessenger
-from handlers.vocabulary import Platform
+from contract.vocabulary import Platform
 
 
 def point_at(api_base: str | None) -> None:

@@ -18,7 +18,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.discord.custom_ids import BUTTON_ID, CustomIds
-from handlers.vocabulary import (
+from contract.vocabulary import (
     MENTION,
     Actor,
     Button,

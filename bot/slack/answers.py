@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.app import App
+from bot.offloop import OffLoopRouter
 from bot.slack import translate
 from bot.slack.messenger import SlackMessenger
 from bot.slack.translate import Origin, Payload
-from bot.slack.work import OffLoopRouter
-from handlers.vocabulary import Action, Command, Reply
+from contract.vocabulary import Action, Command, Reply
 from storage.slack_inbox import Waiting
 
 log = logging.getLogger(__name__)

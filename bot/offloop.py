@@ -1,28 +1,37 @@
-"""The work behind an answer runs off the event loop that acknowledges Slack.
+"""The work behind an answer runs off the event loop that talks to the platform.
 
-Handlers and storage use a synchronous database session: on the loop, one slow commit
-or lock wait would hold up every other request's ack past Slack's 3 seconds. So the
-router runs on a worker thread, in an event loop of its own. The platform clients
-(aiohttp sessions, gateway connections) belong to the main loop, so the messengers the
-handlers are given there make each call back on the main loop.
+Handlers and storage use a synchronous database session: on the loop, one slow commit or
+lock wait would hold up every other request's acknowledgement (Slack's 3 seconds,
+Discord's interactions and its gateway heartbeat). So both adapters run the router on a
+worker thread, in an event loop of its own, and any other database work (a stored button
+payload, a form draft) through `off_loop`. The platform clients (aiohttp sessions,
+gateway connections) belong to the main loop, so the messengers the handlers are given
+there make each call back on the main loop.
 """
 
 import asyncio
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, ParamSpec, TypeVar
 
 from bot.app import App
+from contract.vocabulary import Action, Command, MessageRef, Messenger, Reply
 from handlers.router import Router
-from handlers.vocabulary import Action, Command, MessageRef, Messenger, Reply
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # One pool for the process. A few threads, so that one slow handler (a lock wait) does
 # not hold up the others; more would only contend for the interpreter lock with the
-# loop that acknowledges Slack.
-WORKERS = ThreadPoolExecutor(4, thread_name_prefix="larch-slack-work")
+# loop that acknowledges the platform.
+WORKERS = ThreadPoolExecutor(4, thread_name_prefix="larch-work")
+
+
+async def off_loop(work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`work(*args, **kwargs)`, synchronous database work, on a worker thread."""
+    return await asyncio.get_running_loop().run_in_executor(WORKERS, partial(work, *args, **kwargs))
 
 
 class HomeLoopMessenger:
@@ -66,7 +75,7 @@ class OffLoopRouter:
 
     def _router(self, home: asyncio.AbstractEventLoop) -> Router:
         # Built per request (it is cheap) from the messengers connected now: another
-        # adapter may connect after Slack has started answering.
+        # adapter may connect after this one has started answering.
         services = self.app.services
         messengers = {
             platform: HomeLoopMessenger(messenger, home)
