@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge.entries import KINDS, Entry, load_entries
+from knowledge.check import load_entries
+from knowledge.entries import KINDS, Entry
 from knowledge.search import SearchIndex
 
 WORD = re.compile(r"[a-z][a-z'-]+")

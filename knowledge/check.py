@@ -10,12 +10,20 @@ from collections.abc import Sequence, Set
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from knowledge.entries import CONTENT_DIR, Entry, entry_files, read_directory
+from knowledge.entries import CONTENT_DIR, ContentError, Entry, entry_files, read_directory
 from knowledge.normalise import normalise
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A summary is the whole answer in chat; beyond two plain sentences it stops being one.
 MAX_SUMMARY_CHARS = 400
+
+
+def load_entries(directory: Path = CONTENT_DIR) -> list[Entry]:
+    """Every entry in `directory`, sorted by id; ContentError listing every problem otherwise."""
+    entries, problems = read_and_check(directory)
+    if problems:
+        raise ContentError(problems)
+    return entries
 
 
 def check_directory(directory: Path = CONTENT_DIR) -> list[str]:

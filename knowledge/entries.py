@@ -1,8 +1,8 @@
 """Read the curated knowledge base: one Markdown file with YAML front matter per entry.
 
 Pure: reads files, returns values, touches nothing else. `parse_entry` reports what is wrong
-with one file; `load_entries` also applies the rules that span entries (see `check.py`) and
-refuses to return a knowledge base that breaks any of them.
+with one file; the rules that span entries, and loading a knowledge base that keeps them
+all, are in `check.py`.
 """
 
 from dataclasses import dataclass
@@ -88,17 +88,6 @@ def parse_entry(path: Path) -> Entry:
     if problems:
         raise ContentError(problems)
     return Entry(body=post.content.strip(), path=path, **values)
-
-
-def load_entries(directory: Path = CONTENT_DIR) -> list[Entry]:
-    """Every entry in `directory`, sorted by id; ContentError listing every problem otherwise."""
-    # Imported here because the rules in check.py are written against Entry, defined above.
-    from knowledge.check import read_and_check
-
-    entries, problems = read_and_check(directory)
-    if problems:
-        raise ContentError(problems)
-    return entries
 
 
 def entry_files(directory: Path) -> list[Path]:

@@ -16,8 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
 from bot.config import Settings
-from handlers.clock import ManualClock
-from handlers.vocabulary import (
+from contract.vocabulary import (
     Action,
     Actor,
     Command,
@@ -26,7 +25,8 @@ from handlers.vocabulary import (
     Reply,
     Role,
 )
-from knowledge.entries import load_entries
+from handlers.clock import ManualClock
+from knowledge.check import load_entries
 from knowledge.search import SearchIndex
 from storage import members, migrate
 from storage.db import Database

@@ -5,8 +5,8 @@ the bot posted and sent."""
 import pytest
 from sqlmodel import select
 
-from handlers.vocabulary import Reply, Role
-from knowledge.entries import load_entries
+from contract.vocabulary import Reply, Role
+from knowledge.check import load_entries
 from knowledge.search import SearchIndex
 from storage import kb
 from storage.kb import ApprovedEntry, Submission

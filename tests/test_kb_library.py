@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
-from handlers.vocabulary import Command
-from knowledge.check import check_directory
-from knowledge.entries import CONTENT_DIR, load_entries, parse_entry
+from contract.vocabulary import Command
+from knowledge.check import check_directory, load_entries
+from knowledge.entries import CONTENT_DIR, parse_entry
 from knowledge.search import SearchIndex
 from tests.conftest import Bot
 from tests.kb_world import (

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.check import check_directory
-from knowledge.entries import CONTENT_DIR, KINDS, ContentError, load_entries, parse_entry
+from knowledge.check import check_directory, load_entries
+from knowledge.entries import CONTENT_DIR, KINDS, ContentError, parse_entry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
 CONTENT_FILES = sorted(p for p in CONTENT_DIR.glob("*.md") if p.name != "README.md")

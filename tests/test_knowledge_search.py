@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.entries import load_entries
+from knowledge.check import load_entries
 from knowledge.normalise import normalise
 from knowledge.search import CONFIDENT_SCORE, SearchIndex
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from handlers.kb import lookup
 from tests.conftest import Bot
 
 
@@ -92,4 +93,19 @@ async def test_find_with_only_a_tag_lists_what_carries_it(bot: Bot) -> None:
 
 
 async def test_define_and_find_without_words_explain_themselves(bot: Bot) -> None:
-    await bot.verify_dialog([("define", "Which term?"), ("find", "What are you looking for?")])
+    await bot.verify_dialog(
+        [
+            ("define", "`<term>` is missing: the term to explain"),
+            ("find", "`<words>` is missing: what to look for"),
+        ]
+    )
+
+
+def test_term_completion_prefers_names_starting_with_what_is_typed(bot: Bot) -> None:
+    services = bot.app.services
+    names = lookup.term_names(services, "struct")
+    assert "Structural racism" in names
+    starting = [n.lower().startswith("struct") for n in names]
+    assert starting == sorted(starting, reverse=True) and all("struct" in n.lower() for n in names)
+    assert "Workforce Race Equality Standard (WRES)" in lookup.term_names(services, "wres")
+    assert "Microaggression" in lookup.term_names(services, "microagression")

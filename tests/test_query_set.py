@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.entries import load_entries
+from knowledge.check import load_entries
 from knowledge.search import SearchIndex
 
 QUERY_SET = yaml.safe_load(Path(__file__).with_name("query_set.yaml").read_text(encoding="utf-8"))

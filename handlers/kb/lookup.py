@@ -7,13 +7,38 @@ does not have the answer yet. A weak match is offered as a suggestion, never as 
 
 from collections.abc import Sequence
 
+from contract.params import Text
+from contract.specs import ActionSpec, CommandSpec, Feature, Request
+from contract.vocabulary import Button, Reply
+from handlers.entry_buttons import SHOW_ENTRY, entry_button
 from handlers.kb import feedback
-from handlers.registry import ActionSpec, CommandSpec, Request
 from handlers.services import Services
-from handlers.vocabulary import Button, Reply
 from knowledge.entries import Entry
 from knowledge.search import Match
 
+
+def term_names(services: Services, typed: str) -> list[str]:
+    """For autocomplete: entry titles and aliases starting with what is typed, then those
+    containing it, then what a search finds (for a typo)."""
+    names = sorted(
+        {name for entry in services.knowledge.entries for name in (entry.title, *entry.aliases)},
+        key=str.casefold,
+    )
+    wanted = typed.strip().casefold()
+    starting = [n for n in names if n.casefold().startswith(wanted)]
+    containing = [n for n in names if wanted in n.casefold() and n not in starting]
+    return (starting + containing) or [m.entry.title for m in services.knowledge.search(typed)]
+
+
+TERM = Text(
+    "term",
+    "The term to explain, e.g. structural racism",
+    max_length=300,
+    complete=term_names,
+)
+WORDS = Text(
+    "words", "What to look for; a leading kind or tag narrows it, e.g. toolkit", max_length=300
+)
 MAX_RELATED_BUTTONS = 4
 MAX_FIND_RESULTS = 5
 
@@ -138,24 +163,26 @@ def _narrowing(args: str, services: Services) -> tuple[str | None, str | None, s
 
 
 def _show_button(entry: Entry) -> Button:
-    return Button(entry.title, action_id="lookup.show", value=entry.id)
+    return entry_button(entry.id, entry.title)
 
 
-COMMANDS = [
+COMMANDS: list[CommandSpec[Services]] = [
     CommandSpec(
         name="define",
         summary="What a term means, in plain words, with its source",
-        usage="define <term>",
         handler=define,
+        params=(TERM,),
         examples=("define structural racism", "define WRES"),
     ),
     CommandSpec(
         name="find",
         summary="Find toolkits, training, evidence and organisations",
-        usage="find [kind or tag] <words>",
         handler=find,
+        params=(WORDS,),
         examples=("find co-production toolkit", "find training leadership"),
     ),
 ]
 
-ACTIONS = [ActionSpec("lookup.show", show_entry)]
+ACTIONS = [ActionSpec(SHOW_ENTRY, show_entry)]
+
+FEATURE: Feature[Services] = Feature(commands=COMMANDS, actions=ACTIONS)
