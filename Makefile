@@ -1,15 +1,16 @@
-# Two commands: `make run` and `make test`. Both build the virtualenv on first use.
+# Two commands: `make run` and `make test`. Both build the virtualenv on first use, from
+# the versions pinned in constraints.txt, so a fresh clone installs what was tested.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench
+.PHONY: install run test lint format bench lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,3 +36,14 @@ bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/intros.py
 	$(BIN)/python bench/rsvp.py
+
+# After changing a dependency in pyproject.toml: resolve every version afresh in a
+# throwaway virtualenv and pin what it installed. Commit constraints.txt with the change.
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	build/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	( echo "# Every package \`make install\` installs, pinned. Regenerate with \`make lock\`."; \
+	  build/lock-venv/bin/python -m pip freeze --exclude-editable ) > constraints.txt
+	rm -rf build/lock-venv
