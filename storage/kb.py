@@ -322,7 +322,7 @@ class Gap:
     count: int
 
 
-def gaps(session: Session, month: str, limit: int) -> list[Gap]:
+def gaps(session: Session, month: str) -> list[Gap]:
     """The month's unanswered and unhelpfully answered questions, most frequent first."""
     rows = session.exec(
         select(AnswerFeedback)
@@ -332,7 +332,7 @@ def gaps(session: Session, month: str, limit: int) -> list[Gap]:
     counts = Counter(row.query_key for row in rows)
     latest = {row.query_key: row.query for row in rows}
     ranked = sorted(counts, key=lambda key: (-counts[key], key))
-    return [Gap(latest[key], counts[key]) for key in ranked[:limit]]
+    return [Gap(latest[key], counts[key]) for key in ranked]
 
 
 # --- the digest's schedule -----------------------------------------------------------------

@@ -122,3 +122,25 @@ async def test_gaps_are_counted_by_the_london_month(bot: Bot) -> None:
     bot.clock.set(datetime(2027, 7, 1, 0, 30, tzinfo=UTC))
     [july] = await bot.say("kb gaps", as_=CURATOR)
     assert july.text.startswith("No gaps so far in July 2027")
+
+
+async def test_gaps_count_a_question_once_in_other_words_without_greetings_or_numbers(
+    bot: Bot,
+) -> None:
+    curators(bot)
+    for who, question in [
+        ("amara", "Hi there, how do I book the Lambeth community hall? Thanks!"),
+        ("bola", "3 how to book lambeth community halls"),
+        ("chi", "hello bot"),
+        ("dee", "2"),
+    ]:
+        await bot.say(question, as_=who)
+    for n in range(12):
+        await bot.say(f"where is pharmacy number {n + 100}", as_="eve")
+
+    [gaps] = await bot.say("kb gaps", as_=CURATOR)
+
+    lines = gaps.text.splitlines()
+    assert lines[1] == "• “how to book lambeth community halls”: twice"
+    assert not any("hello bot" in line or "“2”" in line for line in lines)
+    assert lines[-2] == "…and 3 more, asked less often."

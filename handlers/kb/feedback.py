@@ -3,16 +3,20 @@ question nothing answered, and an answer marked not what was needed, are kept, a
 `kb gaps` shows the curators this month's most frequent, so they know what to write next.
 
 Questions nothing answered are kept without a name. A mark on an answer is kept once per
-member, question and month, so clicking twice counts once. Questions are grouped by their
-words, whatever the case, spacing or closing question mark.
+member, question and month, so clicking twice counts once. Questions are kept without the
+greeting, the thanks or a stray button number around them, and grouped by the words that
+carry their meaning, whatever their order, case, spelling variant or plural: "hi, how do I
+book the Lambeth hall?" and "how to book Lambeth halls" are one question.
 """
 
+import re
 from dataclasses import replace
 
 from contract.specs import ActionSpec, CommandSpec, Request
 from contract.vocabulary import Button, Reply, Role
 from handlers.kb.library import local_day
 from handlers.services import Services
+from knowledge.normalise import words
 from storage import kb
 from storage.kb import HELPFUL, UNANSWERED, UNHELPFUL
 
@@ -22,6 +26,68 @@ UNHELPFUL_ACTION = "kb.unhelpful"
 MAX_QUERY_CHARS = 200
 MAX_GAPS = 10
 SEPARATOR = "|"
+
+_GREETING = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|morning|good (?:morning|afternoon|evening)|dear|please)\b"
+    r"(?:\s+(?:there|bot|larch|all|team|everyone)\b)?[\s,!.:;-]*)+",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(
+    r"[\s,!.:;-]*\b(?:thanks|thank you|thx|cheers|please|pls|ta)\b[\s,!.]*$", re.IGNORECASE
+)
+# "3 what is wres": a button number typed before the question, on the console.
+_NUMBERED = re.compile(r"^[0-9]{1,2}\s*[.):]?\s+(?=[^0-9\s])")
+# Words that do not change what was asked.
+FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "be",
+        "do",
+        "does",
+        "did",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "can",
+        "could",
+        "would",
+        "should",
+        "please",
+        "tell",
+        "about",
+        "of",
+        "for",
+        "on",
+        "in",
+        "to",
+        "and",
+        "or",
+        "what",
+        "whats",
+        "how",
+        "who",
+        "where",
+        "when",
+        "which",
+        "any",
+        "there",
+        "it",
+        "this",
+        "that",
+        "with",
+        "some",
+        "know",
+    ]
+)
 
 STALE_BUTTON = Reply(
     "That button belongs to an answer I no longer have, so nothing was noted.", private=True
@@ -67,7 +133,7 @@ async def unhelpful(request: Request, services: Services) -> Reply:
 async def show_gaps(request: Request, services: Services) -> Reply:
     today = local_day(services.clock.now(), services.timezone)
     with services.db.session() as session:
-        gaps = kb.gaps(session, f"{today:%Y-%m}", MAX_GAPS)
+        gaps = kb.gaps(session, f"{today:%Y-%m}")
     month = f"{today:%B %Y}"
     if not gaps:
         return Reply(
@@ -75,25 +141,40 @@ async def show_gaps(request: Request, services: Services) -> Reply:
             "one as not what they needed.",
             private=True,
         )
+    shown = gaps[:MAX_GAPS]
     lines = [
         f"What members asked in {month} that the knowledge base did not answer, or answered "
         "with something that was not what they needed; most asked first:",
-        *(f"• “{gap.query}”: {_times(gap.count)}" for gap in gaps),
-        "Write an entry, or `suggest` a resource, for the top ones.",
+        *(f"• “{gap.query}”: {_times(gap.count)}" for gap in shown),
     ]
+    if len(gaps) > len(shown):
+        lines.append(f"…and {len(gaps) - len(shown)} more, asked less often.")
+    lines.append("Write an entry, or `suggest` a resource, for the top ones.")
     return Reply("\n".join(lines), title=f"Knowledge gaps, {month}", private=True)
 
 
+def cleaned(query: str) -> str:
+    """The question without a greeting, thanks or a button number around it."""
+    text = " ".join(query.split())
+    text = _THANKS.sub("", _GREETING.sub("", _NUMBERED.sub("", text)))
+    return text[:MAX_QUERY_CHARS]
+
+
 def query_key(query: str) -> str:
-    """`What is WRES?` and `what is  wres` are one question."""
-    return " ".join(query.casefold().split()).rstrip(" ?!.")[:MAX_QUERY_CHARS]
+    """The words that carry the question's meaning, in one order: the same question in
+    other words is one key. Empty for no question (a greeting, a lone number)."""
+    said = cleaned(query)
+    if said.strip(" ?!.").isdigit():
+        return ""
+    meaning = sorted({word for word in words(said) if word not in FILLER})
+    return " ".join(meaning)[:MAX_QUERY_CHARS]
 
 
 def _mark(request: Request, services: Services, outcome: str) -> str | None:
     """Keep the member's mark on the answer a button's untrusted value names; the
     question, or None when the value names no answer we have."""
     entry_id, separator, query = request.args.partition(SEPARATOR)
-    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    query = cleaned(query)
     if not separator or not query_key(query) or services.knowledge.get(entry_id) is None:
         return None
     _keep(services, outcome, query, entry_id=entry_id, member_id=request.member.id)
@@ -116,7 +197,7 @@ def _keep(
         kb.record_feedback(
             session,
             outcome,
-            " ".join(query.split())[:MAX_QUERY_CHARS],
+            cleaned(query),
             key,
             f"{local_day(now, services.timezone):%Y-%m}",
             now,
