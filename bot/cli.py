@@ -25,7 +25,7 @@ from handlers.registry import build_registry
 from handlers.services import Services
 from knowledge.check import check_directory, load_entries
 from knowledge.entries import CONTENT_DIR
-from knowledge.search import SearchIndex
+from knowledge.search import Match, SearchIndex
 from scheduler.dispatcher import Outcome
 from scheduler.service import build_scheduler
 from storage import members, migrate
@@ -270,26 +270,43 @@ def check(content: Path) -> None:
 @kb.command()
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, best first.")
+@click.option(
+    "--suggestions",
+    is_flag=True,
+    help="Also the entries offered as “did you mean” when there is no answer.",
+)
 @click.option("--kind", default=None)
-def search(query: str, as_json: bool, kind: str | None) -> None:
-    """Search the knowledge base as the bot would."""
-    matches = SearchIndex(load_entries()).search(query, kind=kind)
+def search(query: str, as_json: bool, suggestions: bool, kind: str | None) -> None:
+    """Search the knowledge base as the bot would: the answers, nothing when it would say
+    it does not know."""
+    index = SearchIndex(load_entries())
+    matches = index.search(query, kind=kind)
+    offered = index.closest(query) if suggestions and not matches else []
     if as_json:
-        rows = [
-            {
-                "id": m.entry.id,
-                "title": m.entry.title,
-                "kind": m.entry.kind,
-                "score": round(m.score, 1),
-            }
-            for m in matches
-        ]
-        click.echo(json.dumps(rows))
+        answers = [_match_row(m) for m in matches]
+        if suggestions:
+            click.echo(
+                json.dumps({"answers": answers, "suggestions": list(map(_match_row, offered))})
+            )
+        else:
+            click.echo(json.dumps(answers))
         return
     if not matches:
         click.echo("No confident match.")
     for m in matches:
         click.echo(f"{m.score:5.1f}  {m.entry.id}  {m.entry.title}")
+    for m in offered:
+        click.echo(f"did you mean: {m.entry.id}  {m.entry.title}")
+
+
+def _match_row(match: Match) -> dict[str, object]:
+    entry = match.entry
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "kind": entry.kind,
+        "score": round(match.score, 1),
+    }
 
 
 @cli.group("remi")

@@ -120,3 +120,17 @@ def test_an_unreachable_database_is_reported_without_a_trace(tmp_path: Path) -> 
     assert result.returncode == 2
     assert result.stderr.startswith("DATABASE_URL: cannot use the database")
     assert "Traceback" not in result.stderr
+
+
+def test_kb_search_suggestions_come_apart_from_the_answers(tmp_path: Path) -> None:
+    import json
+
+    near = larch_bot(tmp_path, "kb", "search", "racism in football", "--json", "--suggestions")
+    assert near.returncode == 0, near.stderr
+    assert json.loads(near.stdout)["answers"] == []
+    assert [row["id"] for row in json.loads(near.stdout)["suggestions"]] == ["racism"]
+    plain = larch_bot(tmp_path, "kb", "search", "racism in football", "--json")
+    assert plain.stdout.strip() == "[]"
+    answered = larch_bot(tmp_path, "kb", "search", "PCREF", "--json", "--suggestions")
+    assert json.loads(answered.stdout)["answers"][0]["id"] == "pcref"
+    assert json.loads(answered.stdout)["suggestions"] == []
