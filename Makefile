@@ -45,5 +45,5 @@ lock:
 	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
 	build/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
 	( echo "# Every package \`make install\` installs, pinned. Regenerate with \`make lock\`."; \
-	  build/lock-venv/bin/python -m pip freeze --exclude-editable ) > constraints.txt
+	  build/lock-venv/bin/python -m pip freeze --exclude-editable | sed "s/+cpu$$//" ) > constraints.txt
 	rm -rf build/lock-venv

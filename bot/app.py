@@ -3,6 +3,8 @@
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from contract.specs import Registry
@@ -13,6 +15,7 @@ from handlers.router import Router
 from handlers.services import Services
 from knowledge.check import load_entries
 from knowledge.search import SearchIndex
+from knowledge.semantic import Model
 from scheduler.dispatcher import Dispatcher
 from storage import members, migrate
 from storage.db import Database
@@ -38,7 +41,7 @@ def build_app(
     database = Database(settings.database_url)
     services = Services(
         db=database,
-        knowledge=knowledge or SearchIndex(load_entries()),
+        knowledge=knowledge or SearchIndex(load_entries(), model=search_model(settings)),
         clock=clock or SystemClock(),
         timezone=settings.timezone,
         messengers=dict(messengers or {}),
@@ -57,6 +60,19 @@ def build_app(
         Router(registry, services),
         build_dispatcher(registry, services),
     )
+
+
+def search_model(settings: Settings) -> Model | None:
+    """The semantic search's model, loading in the background from the first call: the
+    bot answers lexically until it is ready. One per process, however many apps it builds."""
+    if not settings.semantic_search:
+        return None
+    return _shared_model(settings.larch_search_model, settings.larch_cache_dir.resolve())
+
+
+@cache
+def _shared_model(name: str, cache_dir: Path) -> Model:
+    return Model(name, cache_dir).start()
 
 
 def prepare_database(url: str) -> None:

@@ -25,12 +25,14 @@ from handlers.registry import build_registry
 from handlers.services import Services
 from knowledge.check import check_directory, load_entries
 from knowledge.entries import CONTENT_DIR
-from knowledge.search import Match, SearchIndex
+from knowledge.search import Match
 from scheduler.dispatcher import Outcome
 from scheduler.service import build_scheduler
 from storage import members, migrate
 
 DOWNLOADS = Path("var/downloads")
+# A one-off `kb search` waits for the model to answer as the bot would; the bot never waits.
+MODEL_WAIT_SECONDS = 120
 ROLE_CHOICES = click.Choice([role.value for role in Role if role != Role.MEMBER])
 
 
@@ -278,10 +280,13 @@ def check(content: Path) -> None:
 @click.option("--kind", default=None)
 def search(query: str, as_json: bool, suggestions: bool, kind: str | None) -> None:
     """Search the knowledge base as the bot would: the answers, nothing when it would say
-    it does not know."""
-    index = SearchIndex(load_entries())
-    matches = index.search(query, kind=kind)
-    offered = index.closest(query) if suggestions and not matches else []
+    it does not know. Approved suggestions and curators' changes count, as in chat."""
+    settings = _settings()
+    app = build_app(settings)
+    app.services.knowledge.wait_for_semantic(timeout=MODEL_WAIT_SECONDS)
+    found = app.services.knowledge.lookup(query, kind=kind)
+    matches = found.answers
+    offered = found.suggestions if suggestions else []
     if as_json:
         answers = [_match_row(m) for m in matches]
         if suggestions:

@@ -3,6 +3,7 @@
 Secrets are `SecretStr`, so printing or logging the settings never shows them.
 """
 
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from contract.vocabulary import Platform
+from knowledge.semantic import DEFAULT_MODEL as DEFAULT_SEARCH_MODEL
 
 DEFAULT_DATABASE_URL = "sqlite:///var/larch.db"
 
@@ -30,6 +32,11 @@ class Settings(BaseSettings):
     # Where the HTTP server is reachable from outside, for links the bot hands out
     # (a member's calendar feed); unset when no HTTP server runs.
     larch_public_url: str | None = None
+    # The sentence-embedding model of semantic search: an installed model package or a
+    # directory of a sentence-transformers model; "off" answers with lexical search alone.
+    larch_search_model: str = DEFAULT_SEARCH_MODEL
+    # Entry vectors kept between runs, so a restart embeds only what changed.
+    larch_cache_dir: Path = Path("var/cache")
 
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
@@ -107,6 +114,10 @@ class Settings(BaseSettings):
     @property
     def channels(self) -> dict[Platform, dict[str, str]]:
         return {Platform.SLACK: self.slack_channels, Platform.DISCORD: self.discord_channels}
+
+    @property
+    def semantic_search(self) -> bool:
+        return self.larch_search_model.strip().lower() not in ("", "off", "none")
 
     @property
     def slack_configured(self) -> bool:

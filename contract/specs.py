@@ -162,6 +162,9 @@ class Feature(Generic[S]):
     web_resources: Sequence[WebResource[S]] = ()
     # Run once as a process starts, before it answers anyone.
     on_start: Sequence[Callable[[S], object]] = ()
+    # Run before every request and every job: cheap checks that keep a process in step
+    # with what other processes changed.
+    before_each: Sequence[Callable[[S], object]] = ()
 
 
 # The longest command name, in words (`remi lead add`).
@@ -182,6 +185,7 @@ class Registry(Generic[S]):
         self.exports = tuple(e for f in merged for e in f.exports)
         self.web_resources = tuple(w for f in merged for w in f.web_resources)
         self.on_start = tuple(s for f in merged for s in f.on_start)
+        self.before_each = tuple(b for f in merged for b in f.before_each)
         self.question = question
         self._by_name = {spec.name: spec for spec in self.commands}
         self._actions = {spec.action_id: spec for spec in self.actions}

@@ -2,6 +2,7 @@
 router, the adapters, `help` and the scheduler read. This is the only module that imports
 every feature; a feature is added by writing its module and naming it below."""
 
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -48,7 +49,7 @@ def build_dispatcher(
 ) -> Dispatcher:
     """The scheduler's dispatcher, with every feature's senders and planners bound to the
     services they need."""
-    senders = {spec.kind: _sender(spec, services) for spec in registry.jobs}
+    senders = {spec.kind: _sender(spec, services, registry.before_each) for spec in registry.jobs}
     planners = {
         getattr(plan, "__qualname__", repr(plan)): partial(plan, services)
         for plan in registry.planners
@@ -56,8 +57,14 @@ def build_dispatcher(
     return Dispatcher(services.db, services.clock, senders, planners, **options)
 
 
-def _sender(spec: JobSpec[Services], services: Services) -> Send:
+def _sender(
+    spec: JobSpec[Services],
+    services: Services,
+    before_each: Sequence[Callable[[Services], object]],
+) -> Send:
     async def send(job: DueJob) -> str | None:
+        for keep_current in before_each:
+            keep_current(services)
         return await spec.handler(job, services)
 
     return send

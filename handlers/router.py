@@ -140,6 +140,8 @@ class Router:
         misread: Callable[[str], Reply] | None = None,
     ) -> list[Reply]:
         try:
+            for keep_current in self.registry.before_each:
+                keep_current(self.services)
             with self.services.db.session() as session:
                 member = members.identify(
                     session,

@@ -18,7 +18,7 @@ CONTENT_DIR = Path(__file__).parent / "content"
 
 REQUIRED_FIELDS = ("id", "kind", "title", "summary", "review_by")
 TEXT_FIELDS = ("id", "kind", "title", "summary", "url", "source", "owner")
-LIST_FIELDS = ("aliases", "tags", "related")
+LIST_FIELDS = ("aliases", "tags", "related", "questions")
 DATE_FIELDS = ("last_reviewed", "review_by")
 KNOWN_FIELDS = frozenset((*TEXT_FIELDS, *LIST_FIELDS, *DATE_FIELDS))
 
@@ -35,6 +35,8 @@ class Entry:
     url: str | None = None
     source: str | None = None
     related: tuple[str, ...] = ()
+    # How members ask about it, in their own words: read by the semantic search.
+    questions: tuple[str, ...] = ()
     last_reviewed: date | None = None
     review_by: date | None = None
     owner: str | None = None

@@ -36,6 +36,8 @@ class Submission(SQLModel, table=True):
     title: str = Field(max_length=200)
     kind: str = Field(max_length=20)
     why: str = Field(default="", max_length=300)
+    # What the resource is, in the member's words: the summary an approved entry answers with.
+    description: str = Field(default="", max_length=400)
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     submitted_by: int | None = Field(
         default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
@@ -89,6 +91,32 @@ class ReviewState(SQLModel, table=True):
     change_noted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
+class EntryChange(SQLModel, table=True):
+    """A live entry as a curator changed it in chat (`kb edit`, `kb retire`): its file, or
+    its approved row, stays as it was; the bot serves the entry with these fields instead,
+    or not at all once retired."""
+
+    __tablename__ = "kb_change"
+
+    entry_id: str = Field(primary_key=True, max_length=80)
+    title: str | None = Field(default=None, max_length=200)
+    summary: str | None = Field(default=None, max_length=400)
+    url: str | None = Field(default=None, max_length=500)
+    retired: bool = False
+    changed_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    changed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class KnowledgeVersion(SQLModel, table=True):
+    """One row counting changes to the knowledge base served from the database: every
+    process compares it with the one it built its index from, and rebuilds when it moved."""
+
+    __tablename__ = "kb_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+
+
 class AnswerFeedback(SQLModel, table=True):
     """An answer marked helpful or not, or a question nothing answered. A member's mark on
     one question counts once a month; questions nobody answered are kept without a name."""
@@ -132,6 +160,7 @@ class Suggested:
     kind: str
     why: str
     tags: tuple[str, ...]
+    description: str = ""
 
 
 def add_submission(
@@ -143,6 +172,7 @@ def add_submission(
         title=suggested.title,
         kind=suggested.kind,
         why=suggested.why,
+        description=suggested.description,
         tags=list(suggested.tags),
         submitted_by=member_id,
         submitted_at=now,
@@ -229,6 +259,60 @@ def approved_entry_ids(session: Session) -> set[str]:
     return set(session.exec(select(ApprovedEntry.id)).all())
 
 
+# --- changes made in chat, and the version every process follows ---------------------------
+
+
+def bump_version(session: Session) -> None:
+    """Count a change, in the caller's transaction: other processes see it once it commits.
+    One UPDATE, so two changes at once both count."""
+    result = session.exec(
+        update(KnowledgeVersion)
+        .where(col(KnowledgeVersion.id) == 1)
+        .values(version=KnowledgeVersion.version + 1)
+    )
+    if result.rowcount == 0:
+        try:
+            with session.begin_nested():
+                session.add(KnowledgeVersion(id=1, version=1))
+        except IntegrityError:
+            bump_version(session)
+
+
+def knowledge_version(session: Session) -> int:
+    row = session.get(KnowledgeVersion, 1, populate_existing=True)
+    return 0 if row is None else row.version
+
+
+def entry_changes(session: Session) -> dict[str, EntryChange]:
+    return {change.entry_id: change for change in session.exec(select(EntryChange)).all()}
+
+
+def change_entry(
+    session: Session,
+    entry_id: str,
+    member_id: int,
+    now: datetime,
+    *,
+    title: str | None = None,
+    summary: str | None = None,
+    url: str | None = None,
+    retired: bool = False,
+) -> None:
+    """Record an edit (the fields given) or a retirement, and count it."""
+    change = session.get(EntryChange, entry_id) or EntryChange(entry_id=entry_id, changed_at=now)
+    if title is not None:
+        change.title = title
+    if summary is not None:
+        change.summary = summary
+    if url is not None:
+        change.url = url
+    change.retired = change.retired or retired
+    change.changed_by = member_id
+    change.changed_at = now
+    session.add(change)
+    bump_version(session)
+
+
 # --- review state --------------------------------------------------------------------------
 
 
@@ -263,6 +347,16 @@ def confirm(session: Session, entry_id: str, member_id: int, today: date, review
     state.review_by = review_by
     state.confirmed_by = member_id
     state.change_note = state.change_noted_by = state.change_noted_at = None
+
+
+def resolve_change_note(session: Session, entry_id: str) -> str | None:
+    """The entry's "needs change" note, now done; None when it had none."""
+    state = session.get(ReviewState, entry_id)
+    if state is None or state.change_note is None:
+        return None
+    note = state.change_note
+    state.change_note = state.change_noted_by = state.change_noted_at = None
+    return note
 
 
 def note_change(session: Session, entry_id: str, note: str, member_id: int, now: datetime) -> None:

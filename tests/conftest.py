@@ -28,6 +28,7 @@ from contract.vocabulary import (
 from handlers.clock import ManualClock
 from knowledge.check import load_entries
 from knowledge.search import SearchIndex
+from knowledge.semantic import DEFAULT_MODEL, Model
 from storage import members, migrate
 from storage.db import Database
 
@@ -45,11 +46,27 @@ pytest_plugins = ["tests.slack_support", "tests.discord_support"]
 BOT_SETTINGS = ("SLACK_", "DISCORD_", "LARCH_", "DATABASE_URL", "PORT")
 
 
+# The semantic search's model takes seconds and hundreds of megabytes to load: the tests of
+# semantic search share one (the `semantic_model` fixture), and every other app, in this
+# process or a subprocess, answers lexically, as a bot does while its model loads.
+WITHOUT_MODEL = {"LARCH_SEARCH_MODEL": "off"}
+os.environ.update(WITHOUT_MODEL)
+
+
 def bot_environment(database: Path, **settings: str) -> dict[str, str]:
     """The environment for a `python -m bot` subprocess: this process's, without any bot
-    setting, plus an SQLite file at `database` and the given settings."""
+    setting, plus an SQLite file at `database`, no model unless asked, and the settings."""
     clean = {key: value for key, value in os.environ.items() if not key.startswith(BOT_SETTINGS)}
-    return clean | {"DATABASE_URL": f"sqlite:///{database}"} | settings
+    return clean | {"DATABASE_URL": f"sqlite:///{database}"} | WITHOUT_MODEL | settings
+
+
+@pytest.fixture(scope="session")
+def semantic_model(tmp_path_factory: pytest.TempPathFactory) -> Model:
+    """The default model, loaded once for the whole run, with its own vector cache."""
+    model = Model(DEFAULT_MODEL, tmp_path_factory.mktemp("vectors"))
+    model.load()
+    assert model.ready.is_set(), model.failed
+    return model
 
 
 def free_port() -> int:

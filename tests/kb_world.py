@@ -15,7 +15,8 @@ from tests.conftest import Bot
 MEMBER, CURATOR, OTHER_CURATOR, ADMIN = "amara", "cara", "kofi", "ada"
 NEW_LINK = "https://www.nhsrho.org/research/ethnic-inequalities-in-healthcare/"
 NEW_TITLE = "Ethnic inequalities in healthcare: a rapid evidence review"
-NEW_WHY = "The NHS Race and Health Observatory's review of ethnic inequalities in NHS care."
+NEW_DESCRIPTION = "The NHS Race and Health Observatory's review of ethnic inequalities in NHS care."
+NEW_WHY = "Our ICB keeps quoting it; members should find it here."
 
 
 @pytest.fixture
@@ -34,13 +35,15 @@ async def send_suggestion(
     link: str = NEW_LINK,
     title: str = NEW_TITLE,
     why: str = NEW_WHY,
+    description: str = NEW_DESCRIPTION,
     as_: str = MEMBER,
     **more: str,
 ) -> Reply:
     """A member opens the form and sends it; the reply they get."""
     [opened] = await bot.say("suggest", as_=as_)
     assert opened.form is not None, opened.text
-    fields = {"title": title, "link": link, "kind": "resource", "why": why, "tags": ""} | more
+    fields = {"title": title, "link": link, "kind": "resource", "why": why, "tags": ""}
+    fields = fields | {"description": description} | more
     [reply] = await bot.click(opened.form.action_id, opened.form.value, as_=as_, **fields)
     return reply
 

@@ -11,7 +11,7 @@ from contract.vocabulary import Platform, Role
 from storage import kb
 from tests.discord_support import Running, ask, buttons_of, grant
 from tests.fake_discord import EPHEMERAL, FakeDiscord, user
-from tests.kb_world import NEW_LINK, NEW_TITLE, NEW_WHY, knowledge  # noqa: F401
+from tests.kb_world import NEW_DESCRIPTION, NEW_LINK, NEW_TITLE, NEW_WHY, knowledge  # noqa: F401
 
 AMARA, KWAME, MALLORY = user(101, "Amara"), user(102, "Kwame"), user(103, "Mallory")
 CURATORS_CHANNEL_ID = 8050
@@ -34,7 +34,7 @@ async def _suggest(server: FakeDiscord) -> dict[str, Any]:
     assert [c["label"] for c in modal["components"]] == [
         "Title",
         "Link",
-        "What is it?",
+        "What it is, in a sentence",
         "Why it helps, in one line",
         "Tags, separated by commas",
     ]
@@ -46,7 +46,7 @@ async def _suggest(server: FakeDiscord) -> dict[str, Any]:
             {
                 "title": NEW_TITLE,
                 "link": NEW_LINK,
-                "kind": ["resource"],
+                "description": NEW_DESCRIPTION,
                 "why": NEW_WHY,
                 "tags": "evidence",
             },

@@ -17,9 +17,9 @@ from knowledge.search import SearchIndex
 from tests.conftest import Bot
 from tests.kb_world import (
     CURATOR,
+    NEW_DESCRIPTION,
     NEW_LINK,
     NEW_TITLE,
-    NEW_WHY,
     approved,
     curators,
     knowledge,  # noqa: F401
@@ -74,7 +74,7 @@ async def test_an_approved_entry_is_searchable_after_a_restart(
 
     entry = app.services.knowledge.get(ENTRY_ID)
     assert entry is not None and entry.path is None
-    assert (entry.title, entry.url, entry.summary) == (NEW_TITLE, NEW_LINK, NEW_WHY)
+    assert (entry.title, entry.url, entry.summary) == (NEW_TITLE, NEW_LINK, NEW_DESCRIPTION)
     assert "member-submitted" in entry.tags
     assert "Amara" in entry.body
 
@@ -100,7 +100,7 @@ async def test_export_writes_content_files_that_pass_the_checks(
     assert (entry.title, entry.url, entry.summary, entry.kind) == (
         NEW_TITLE,
         NEW_LINK,
-        NEW_WHY,
+        NEW_DESCRIPTION,
         "resource",
     )
     assert entry.tags == ("evidence", "nhs", "member-submitted")

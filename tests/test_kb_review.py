@@ -11,9 +11,9 @@ from tests.conftest import Bot
 from tests.kb_world import (
     CURATOR,
     MEMBER,
+    NEW_DESCRIPTION,
     NEW_LINK,
     NEW_TITLE,
-    NEW_WHY,
     OTHER_CURATOR,
     approved,
     curators,
@@ -40,7 +40,8 @@ async def test_approve_makes_it_searchable_at_once_and_tells_the_member(bot: Bot
         "Amara."
     )
     [row] = approved(bot)
-    assert (row.title, row.url, row.summary) == (NEW_TITLE, NEW_LINK, NEW_WHY)
+    # Answers say what it is, in the member's words; why it helps was for the curators.
+    assert (row.title, row.url, row.summary) == (NEW_TITLE, NEW_LINK, NEW_DESCRIPTION)
     assert row.tags == ["evidence", "member-submitted"]
     assert (row.last_reviewed, row.review_by) == (date(2026, 11, 23), date(2027, 5, 23))
     assert row.suggested_at == bot.clock.now()
@@ -135,21 +136,22 @@ async def test_reject_asks_for_a_reason_and_passes_it_on_kindly(bot: Bot) -> Non
 
 async def test_edit_opens_the_suggestion_and_saving_approves_it_as_corrected(bot: Bot) -> None:
     curators(bot)
-    submission_id = await suggested(bot, why="", tags="nhs")
+    submission_id = await suggested(bot, description="", tags="nhs")
 
     [asked] = await bot.click("kb.approve", str(submission_id), as_=CURATOR)
-    assert "it needs a one-line summary" in asked.text and asked.form is not None
+    assert "it needs a sentence on what it is" in asked.text and asked.form is not None
     [opened] = await bot.click("kb.edit", str(submission_id), as_=CURATOR)
     assert opened.form is not None
     initial = {f.name: f.initial for f in opened.form.fields}
     assert (initial["title"], initial["link"], initial["tags"]) == (NEW_TITLE, NEW_LINK, "nhs")
 
-    fields = initial | {"title": "Ethnic inequalities in healthcare (NHS RHO)", "why": NEW_WHY}
+    title = "Ethnic inequalities in healthcare (NHS RHO)"
+    fields = initial | {"title": title, "description": NEW_DESCRIPTION}
     [done] = await bot.click(opened.form.action_id, opened.form.value, as_=CURATOR, **fields)
 
     assert done.text.startswith("Approved by Cara: “Ethnic inequalities in healthcare (NHS RHO)”")
     [row] = approved(bot)
-    assert (row.id, row.summary) == ("ethnic-inequalities-in-healthcare-nhs-rho", NEW_WHY)
+    assert (row.id, row.summary) == ("ethnic-inequalities-in-healthcare-nhs-rho", NEW_DESCRIPTION)
     assert submissions(bot)[0].title == NEW_TITLE  # what the member sent is kept as sent
 
 

@@ -12,7 +12,7 @@ from contract.vocabulary import Platform, Role
 from handlers.clock import ManualClock
 from knowledge.search import SearchIndex
 from storage import kb, members
-from tests.kb_world import NEW_LINK, NEW_TITLE, NEW_WHY, knowledge  # noqa: F401
+from tests.kb_world import NEW_DESCRIPTION, NEW_LINK, NEW_TITLE, NEW_WHY, knowledge  # noqa: F401
 from tests.slack_support import (
     MockSlackApi,
     SlackHarness,
@@ -52,7 +52,7 @@ def submitted(mock: MockSlackApi, metadata: str) -> dict[str, Any]:
     data["view"]["state"]["values"] = {
         "title": {"title": {**text, "value": NEW_TITLE}},
         "link": {"link": {**text, "value": NEW_LINK}},
-        "kind": {"kind": {"type": "static_select", "selected_option": {"value": "resource"}}},
+        "description": {"description": {**text, "value": NEW_DESCRIPTION}},
         "why": {"why": {**text, "value": NEW_WHY}},
         "tags": {"tags": {**text, "value": None}},
     }
@@ -76,7 +76,7 @@ async def test_a_suggestion_is_sent_on_slack_and_approved_by_a_curator(
     assert [block["block_id"] for block in view["blocks"] if block["type"] == "input"] == [
         "title",
         "link",
-        "kind",
+        "description",
         "why",
         "tags",
     ]

@@ -24,8 +24,13 @@ async def test_the_form_sends_the_suggestion_to_the_curators_and_thanks_the_memb
 ) -> None:
     [opened] = await bot.say("suggest", as_=MEMBER)
     assert opened.form is not None
-    assert [f.name for f in opened.form.fields] == ["title", "link", "kind", "why", "tags"]
-    assert opened.form.fields[2].choices == ("definition", "resource", "organisation")
+    assert [f.name for f in opened.form.fields] == [
+        "title",
+        "link",
+        "description",
+        "why",
+        "tags",
+    ]
 
     reply = await send_suggestion(bot, tags="Evidence, NHS data")
 

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.check import load_entries
+from knowledge.lexical import CONFIDENT_SCORE
 from knowledge.normalise import normalise
-from knowledge.search import CONFIDENT_SCORE, SearchIndex
+from knowledge.search import SearchIndex
 
 FIXTURES = Path(__file__).parent / "fixtures" / "knowledge"
 

@@ -3,10 +3,17 @@ approved since, which live in the database until someone exports them into files
 
 An approved suggestion joins the search index the moment it is approved and again at every
 start-up. Once exported, the file and the database row describe the same entry; the file
-wins, and the row is skipped by its id or its link.
+wins, and the row is skipped by its id or its link. A curator's `kb edit` or `kb retire`
+is kept in the database too, applied over the file or the row.
+
+Every change counts up the knowledge base's version in the database. Each process (a
+Slack worker, the Discord client, the clock) looks at it before a request or job, at most
+every REFRESH_EVERY, and rebuilds its index when it moved: a change made in one process is
+answered by all of them within a minute, with no restart.
 """
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -14,12 +21,16 @@ from sqlmodel import Session
 
 from handlers.services import Services
 from knowledge.entries import Entry
+from knowledge.search import SearchIndex
 from storage import kb, members
-from storage.kb import ApprovedEntry, ReviewState
+from storage.kb import ApprovedEntry, EntryChange, ReviewState
 
 # Marks an entry that came from a member's suggestion; `find member-submitted` lists them.
 MEMBER_SUBMITTED = "member-submitted"
 REVIEW_EVERY_MONTHS = 6
+# How often a process asks the database whether another one changed the knowledge base: a
+# change anywhere is answered everywhere within this, plus the time to rebuild the index.
+REFRESH_EVERY = timedelta(seconds=30)
 
 
 def url_key(url: str) -> str:
@@ -93,20 +104,57 @@ def member_name(session: Session, member_id: int | None) -> str:
         return "someone who has since left"
 
 
-def load_approved(services: Services) -> int:
-    """Add approved suggestions to the search index, skipping those now in files; how many
-    were added."""
+def serve_current(services: Services) -> int:
+    """Serve the knowledge base as it is now: the content files, the approved suggestions
+    not yet exported into files, and what curators changed in chat; how many entries."""
+    source = services.knowledge_source
     with services.db.session() as session:
+        version = kb.knowledge_version(session)
         rows = [(row, suggester(session, row)) for row in kb.approved_entries(session)]
-    known_links = {url_key(entry.url) for entry in services.knowledge.entries if entry.url}
-    added = 0
+        changes = kb.entry_changes(session)
+    entries = list(source.files)
+    ids = {entry.id for entry in entries}
+    known_links = {url_key(entry.url) for entry in entries if entry.url}
     for row, name in rows:
-        if services.knowledge.get(row.id) is not None or row.url_key in known_links:
+        if row.id in ids or row.url_key in known_links:
             continue
-        services.knowledge.add(as_entry(row, services.timezone, name))
+        entries.append(as_entry(row, services.timezone, name))
+        ids.add(row.id)
         known_links.add(row.url_key)
-        added += 1
-    return added
+    served = [_changed(entry, changes.get(entry.id)) for entry in entries]
+    index = SearchIndex([e for e in served if e is not None], model=services.knowledge.model)
+    services.knowledge = index
+    source.version, source.checked_at = version, services.clock.now()
+    return len(index.entries)
+
+
+def keep_current(services: Services) -> None:
+    """Before a request or a job: when another process changed the knowledge base since this
+    one last looked (looking at most every REFRESH_EVERY), serve it as it is now."""
+    source = services.knowledge_source
+    now = services.clock.now()
+    if source.checked_at is not None and now - source.checked_at < REFRESH_EVERY:
+        return
+    with services.db.session() as session:
+        version = kb.knowledge_version(session)
+    if version == source.version:
+        source.checked_at = now
+        return
+    serve_current(services)
+
+
+def _changed(entry: Entry, change: EntryChange | None) -> Entry | None:
+    """The entry as a curator left it in chat; None once retired."""
+    if change is None:
+        return entry
+    if change.retired:
+        return None
+    return replace(
+        entry,
+        title=change.title or entry.title,
+        summary=change.summary or entry.summary,
+        url=change.url or entry.url,
+    )
 
 
 def suggester(session: Session, row: ApprovedEntry) -> str | None:

@@ -14,7 +14,7 @@ from handlers.entry_buttons import SHOW_ENTRY, entry_button
 from handlers.kb import feedback
 from handlers.services import Services
 from knowledge.entries import Entry
-from knowledge.search import Match
+from knowledge.search import Lookup, Match
 
 
 def term_names(services: Services, typed: str) -> list[str]:
@@ -41,6 +41,8 @@ WORDS = Text(
 )
 MAX_RELATED_BUTTONS = 4
 MAX_FIND_RESULTS = 5
+# Score points within which a second answer is offered first under "See also".
+ALSO_MARGIN = 10
 
 HOW_TO_SUGGEST = (
     "If you know a good source on this, `suggest <link> <title>` sends it to the hub's "
@@ -51,10 +53,10 @@ HOW_TO_SUGGEST = (
 async def define(request: Request, services: Services) -> Reply:
     if not request.args:
         return Reply("Which term? For example: `define structural racism`.", private=True)
-    matches = services.knowledge.search(request.args, kind="definition") or (
-        services.knowledge.search(request.args)
-    )
-    return _answer(request.args, matches, services)
+    found = services.knowledge.lookup(request.args, kind="definition")
+    if not found.answers:
+        found = services.knowledge.lookup(request.args)
+    return _answer(request.args, found, services)
 
 
 async def find(request: Request, services: Services) -> Reply:
@@ -65,17 +67,17 @@ async def find(request: Request, services: Services) -> Reply:
             private=True,
         )
     kind, tag, query = _narrowing(request.args, services)
+    # A lone kind or tag (`find toolkit`) is also what to rank by: toolkits first among the
+    # resources, then the rest of that kind or tag, by title.
+    ranked = services.knowledge.ranked(query or request.args, kind=kind, tag=tag)
+    found = [m.entry for m in ranked]
     if not query:
-        # A lone kind or tag (`find training`) lists what carries it, by title.
-        found = [
+        rest = [
             e
             for e in services.knowledge.entries
             if (kind is None or e.kind == kind) and (tag is None or tag in e.tags)
         ]
-        found.sort(key=lambda e: e.title.lower())
-    else:
-        matches = services.knowledge.search(query, kind=kind, tag=tag, limit=MAX_FIND_RESULTS)
-        found = [m.entry for m in matches]
+        found += sorted((e for e in rest if e not in found), key=lambda e: e.title.lower())
     if not found:
         return _not_found(request.args, services)
     if len(found) == 1:
@@ -85,7 +87,7 @@ async def find(request: Request, services: Services) -> Reply:
     if len(found) > len(shown):
         lines.append(f"…and {len(found) - len(shown)} more: add a word or two to narrow it.")
     return Reply(
-        "\n".join([f"Here is what I found for “{request.args}”:", *lines]),
+        "\n".join([f"Here is what I found for “{request.args}”, most relevant first:", *lines]),
         title=f"Results for “{request.args}”",
         buttons=tuple(_show_button(e) for e in shown),
     )
@@ -93,7 +95,7 @@ async def find(request: Request, services: Services) -> Reply:
 
 async def answer_question(request: Request, services: Services) -> Reply:
     """Anything that is not a command is read as a question for the knowledge base."""
-    return _answer(request.args, services.knowledge.search(request.args), services)
+    return _answer(request.args, services.knowledge.lookup(request.args), services)
 
 
 async def show_entry(request: Request, services: Services) -> Reply:
@@ -124,28 +126,31 @@ def entry_reply(entry: Entry, services: Services, also: Sequence[Entry] = ()) ->
     )
 
 
-def _answer(query: str, matches: Sequence[Match], services: Services) -> Reply:
-    if not matches:
-        return _not_found(query, services)
-    best, *others = matches
+def _answer(query: str, found: Lookup, services: Services) -> Reply:
+    if not found.answers:
+        return _not_found(query, services, found.suggestions)
+    best, *others = found.answers
     # A question naming two terms ("the difference between institutional and structural
     # racism") gets both: the best as the answer, the other near the top as the first button.
-    also = [m.entry for m in others if m.score >= best.score - 10][:1]
+    also = [m.entry for m in others if m.score >= best.score - ALSO_MARGIN][:1]
     reply = entry_reply(best.entry, services, also=also)
     return feedback.with_feedback_buttons(reply, query, best.entry.id)
 
 
-def _not_found(query: str, services: Services) -> Reply:
+def _not_found(query: str, services: Services, suggestions: Sequence[Match] | None = None) -> Reply:
+    """ "I don't have that", and, when some entries come close, those as "Did you mean"
+    buttons: one click shows the entry. Never a guess presented as the answer."""
     feedback.note_unanswered(services, query)
-    suggestions = services.knowledge.closest(query)
+    if suggestions is None:
+        suggestions = services.knowledge.closest(query)
     lines = [f"I don't have that yet: nothing in the LARCH knowledge base answers “{query}”."]
     if suggestions:
-        lines.append("The closest entries I have: " + ", ".join(m.entry.title for m in suggestions))
+        lines.append("Did you mean one of these? " + "; ".join(m.entry.title for m in suggestions))
     lines.append(HOW_TO_SUGGEST)
     lines.append("Type `help` to see everything I can do.")
     return Reply(
         "\n".join(lines),
-        buttons=tuple(_show_button(m.entry) for m in suggestions),
+        buttons=tuple(_show_button(m.entry, "Did you mean: ") for m in suggestions),
         private=True,
     )
 
@@ -162,8 +167,8 @@ def _narrowing(args: str, services: Services) -> tuple[str | None, str | None, s
     return None, None, args
 
 
-def _show_button(entry: Entry) -> Button:
-    return entry_button(entry.id, entry.title)
+def _show_button(entry: Entry, prefix: str = "") -> Button:
+    return entry_button(entry.id, f"{prefix}{entry.title}")
 
 
 COMMANDS: list[CommandSpec[Services]] = [

@@ -29,6 +29,7 @@ from handlers.kb.library import (
     local_day,
     member_name,
     months_after,
+    serve_current,
     suggester,
 )
 from handlers.kb.suggestion import as_fields, read_suggestion, suggestion_form
@@ -87,9 +88,10 @@ async def approve(request: Request, services: Services) -> Reply:
     if isinstance(submission, Reply):
         return submission
     suggested = _as_suggested(submission)
-    if not suggested.why:
+    if not suggested.description:
         return Reply(
-            "Before it goes in, it needs a one-line summary to show in answers: add it here.",
+            "Before it goes in, it needs a sentence on what it is, to show in answers: add it "
+            "here.",
             form=_edit_form(submission),
             private=True,
         )
@@ -112,9 +114,10 @@ async def save_and_approve(request: Request, services: Services) -> Reply:
     suggested = read_suggestion(request.fields)
     if isinstance(suggested, str):
         return Reply(f"I couldn't approve it: {suggested} Nothing changed.", private=True)
-    if not suggested.why:
+    if not suggested.description:
         return Reply(
-            "It needs a one-line summary to show in answers. Nothing changed.", private=True
+            "It needs a sentence on what it is, to show in answers. Nothing changed.",
+            private=True,
         )
     return await _approve(request, services, submission, suggested)
 
@@ -236,12 +239,15 @@ async def _approve(
     with services.db.session() as session:
         if not kb.decide(session, submission, APPROVED, request.member.id, now):
             return _not_waiting(session, submission, services.timezone)
-        taken = {e.id for e in services.knowledge.entries} | kb.approved_entry_ids(session)
+        # Retired entries keep their ids: a link to one must never show another.
+        files = services.knowledge_source.files
+        taken = {e.id for e in (*files, *services.knowledge.entries)}
+        taken |= kb.approved_entry_ids(session)
         row = ApprovedEntry(
             id="",
             kind=suggested.kind,
             title=suggested.title,
-            summary=suggested.why,
+            summary=suggested.description,
             url=suggested.url,
             url_key=suggested.url_key,
             tags=list(dict.fromkeys([*suggested.tags, MEMBER_SUBMITTED])),
@@ -256,10 +262,11 @@ async def _approve(
         row.id = kb.add_entry(session, row, _candidate_ids(suggested.title, submission, taken))
         # Whoever approves a suggestion looks after it: theirs are the review reminders.
         kb.set_owner(session, row.id, request.member.id)
+        kb.bump_version(session)
         name = member_name(session, submission.submitted_by)
         suggested_by = suggester(session, row)
     entry = as_entry(row, services.timezone, suggested_by)
-    services.knowledge.add(entry)
+    serve_current(services)
     await _tell_submitter(
         services,
         submission,
@@ -307,6 +314,7 @@ def _as_suggested(submission: Submission) -> Suggested:
         submission.kind,
         submission.why,
         tuple(submission.tags),
+        submission.description,
     )
 
 
@@ -316,13 +324,15 @@ def _edit_form(submission: Submission, suggested: Suggested | None = None) -> Fo
         title="Edit and approve",
         value=str(submission.id),
         initial=as_fields(suggested or _as_suggested(submission)),
-        why_label="Summary shown in answers (a sentence or two)",
+        curating=True,
         submit_label="Save and approve",
     )
 
 
 def _described(submission: Submission) -> list[str]:
     lines = [f"Link: {submission.url}"]
+    if submission.description:
+        lines.append(f"What it is: {submission.description}")
     if submission.why:
         lines.append(f"Why it helps: {submission.why}")
     if submission.tags:

@@ -13,18 +13,21 @@ from storage.kb import Suggested
 MAX_TITLE_CHARS = 200
 MAX_URL_CHARS = 500
 MAX_WHY_CHARS = 300
+MAX_DESCRIPTION_CHARS = 400
 MAX_TAGS = 6
 MAX_TAG_CHARS = 30
 DEFAULT_KIND = "resource"
 
 
 def read_suggestion(fields: Mapping[str, str]) -> Suggested | str:
-    """The suggestion in `fields` (title, link, kind, why, tags), or what is wrong with it,
+    """The suggestion in `fields` (title, link, kind, description, why, tags), or what is
+    wrong with it,
     written to finish the sentence "I couldn't take that suggestion: …"."""
     link = fields.get("link", "").strip()
     title = " ".join(fields.get("title", "").split())
     kind = fields.get("kind", "").strip().lower() or DEFAULT_KIND
     why = " ".join(fields.get("why", "").split())
+    description = " ".join(fields.get("description", "").split())
     problem = link_problem(link)
     if problem is not None:
         return problem
@@ -36,12 +39,14 @@ def read_suggestion(fields: Mapping[str, str]) -> Suggested | str:
         )
     if kind not in KINDS:
         return f"say what it is with one of: {', '.join(KINDS)}."
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        return f"please say what it is in under {MAX_DESCRIPTION_CHARS} characters."
     if len(why) > MAX_WHY_CHARS:
         return f"please say why it helps in under {MAX_WHY_CHARS} characters."
     tags = read_tags(fields.get("tags", ""))
     if isinstance(tags, str):
         return tags
-    return Suggested(link, url_key(link), title, kind, why, tags)
+    return Suggested(link, url_key(link), title, kind, why, tags, description)
 
 
 def link_problem(link: str) -> str | None:
@@ -77,6 +82,7 @@ def as_fields(suggested: Suggested) -> dict[str, str]:
         "title": suggested.title,
         "link": suggested.url,
         "kind": suggested.kind,
+        "description": suggested.description,
         "why": suggested.why,
         "tags": ", ".join(suggested.tags),
     }
@@ -88,10 +94,37 @@ def suggestion_form(
     title: str = "Suggest a resource",
     value: str = "",
     initial: Mapping[str, str] | None = None,
-    why_label: str = "Why it helps, in one line",
+    curating: bool = False,
     submit_label: str = "Send to the curators",
 ) -> Form:
+    """The member's form asks why it helps (for the curators); the curators' asks what kind
+    of entry it becomes. Five fields either way: one Discord modal holds no more."""
     given = initial or {}
+    description = FormField(
+        "description",
+        "What it is: the summary shown in answers" if curating else "What it is, in a sentence",
+        multiline=True,
+        placeholder="A toolkit from … that shows how to …",
+        initial=given.get("description", ""),
+        max_length=MAX_DESCRIPTION_CHARS,
+    )
+    if curating:
+        middle = (
+            FormField(
+                "kind", "What is it?", choices=KINDS, initial=given.get("kind", DEFAULT_KIND)
+            ),
+            description,
+        )
+    else:
+        why = FormField(
+            "why",
+            "Why it helps, in one line",
+            required=False,
+            multiline=True,
+            initial=given.get("why", ""),
+            max_length=MAX_WHY_CHARS,
+        )
+        middle = (description, why)
     return Form(
         title=title,
         action_id=action_id,
@@ -105,19 +138,7 @@ def suggestion_form(
                 initial=given.get("link", ""),
                 max_length=MAX_URL_CHARS,
             ),
-            FormField(
-                "kind",
-                "What is it?",
-                choices=KINDS,
-                initial=given.get("kind", DEFAULT_KIND),
-            ),
-            FormField(
-                "why",
-                why_label,
-                multiline=True,
-                initial=given.get("why", ""),
-                max_length=MAX_WHY_CHARS,
-            ),
+            *middle,
             FormField(
                 "tags",
                 "Tags, separated by commas",

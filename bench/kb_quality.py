@@ -1,0 +1,191 @@
+"""How well does the knowledge base answer questions in members' own words?
+
+Reads a development set (default `bench/devset/members.yaml`: questions with the entry
+ids that answer them, and off-topic or near-miss questions that nothing should answer)
+and prints, for the lexical search alone, the semantic search alone and the fused search:
+
+- top-1: the answer given is an acceptable entry (saying "don't know" counts as wrong);
+- MRR@5: reciprocal rank of the first acceptable entry in the ranking's top five;
+- confidently wrong: answerable questions answered with a wrong entry;
+- off-topic honesty: off-topic and near-miss questions answered "don't know".
+
+`--tune` also searches the fused thresholds and prints the best settings, so a change in
+content or model can be re-calibrated; `--misses` lists the questions that went wrong.
+
+    python bench/kb_quality.py [--set bench/devset/members.yaml] [--tune] [--misses]
+"""
+
+import argparse
+import itertools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from knowledge import search
+from knowledge.check import load_entries
+from knowledge.search import SearchIndex
+from knowledge.semantic import DEFAULT_MODEL, Model
+
+DEVSET = Path(__file__).with_name("devset") / "members.yaml"
+# Semantic search alone answers when the best similarity reaches this; chosen by --tune
+# like the fused thresholds, and printed beside them.
+SEMANTIC_ONLY_THRESHOLDS = np.arange(0.30, 0.80, 0.01)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    expect: frozenset[str]  # empty for off-topic
+
+
+@dataclass(frozen=True)
+class Outcome:
+    answer: str | None
+    ranking: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Figures:
+    top1: float
+    mrr5: float
+    wrong: int
+    answerable: int
+    honest: int
+    off_topic: int
+
+    def line(self, name: str) -> str:
+        return (
+            f"{name:<10} top-1 {self.top1:.3f}  MRR@5 {self.mrr5:.3f}  confidently wrong "
+            f"{self.wrong}/{self.answerable} ({self.wrong / self.answerable:.3f})  off-topic "
+            f"honesty {self.honest}/{self.off_topic} ({self.honest / self.off_topic:.3f})"
+        )
+
+    def meets_targets(self) -> bool:
+        return self.wrong * 30 <= self.answerable and self.honest * 10 >= 9 * self.off_topic
+
+
+def read_set(path: Path) -> list[Question]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    questions = []
+    for item in data.get("answerable") or data.get("answered") or []:
+        expect = item["expect"]
+        ids = [expect] if isinstance(expect, str) else expect
+        questions.append(Question(item["q"], frozenset(ids)))
+    questions += [Question(text, frozenset()) for text in data["off_topic"]]
+    return questions
+
+
+def figures(questions: Sequence[Question], outcomes: Sequence[Outcome]) -> Figures:
+    answerable = [(q, o) for q, o in zip(questions, outcomes, strict=True) if q.expect]
+    off_topic = [o for q, o in zip(questions, outcomes, strict=True) if not q.expect]
+    top1 = sum(o.answer in q.expect for q, o in answerable) / len(answerable)
+    reciprocal = 0.0
+    for q, o in answerable:
+        rank = next((i for i, e in enumerate(o.ranking[:5]) if e in q.expect), None)
+        reciprocal += 0.0 if rank is None else 1 / (rank + 1)
+    wrong = sum(o.answer is not None and o.answer not in q.expect for q, o in answerable)
+    honest = sum(o.answer is None for o in off_topic)
+    return Figures(
+        top1, reciprocal / len(answerable), wrong, len(answerable), honest, len(off_topic)
+    )
+
+
+def searched(index: SearchIndex, question: str) -> Outcome:
+    answers = index.search(question)
+    return Outcome(
+        answers[0].entry.id if answers else None,
+        [m.entry.id for m in index.ranked(question, limit=5)] or [m.entry.id for m in answers],
+    )
+
+
+def semantic_only(index: SearchIndex, threshold: float) -> Callable[[str], Outcome]:
+    semantic = index._semantic
+    assert semantic is not None
+    entries = index.entries
+
+    def outcome(question: str) -> Outcome:
+        similarities = semantic.similarities(question)
+        order = np.argsort(-similarities)[:5]
+        best = order[0]
+        answer = entries[best].id if similarities[best] >= threshold else None
+        return Outcome(answer, [entries[p].id for p in order])
+
+    return outcome
+
+
+def best_semantic_threshold(index: SearchIndex, questions: Sequence[Question]) -> float:
+    def quality(threshold: float) -> tuple[bool, float]:
+        run = semantic_only(index, threshold)
+        found = figures(questions, [run(q.text) for q in questions])
+        return found.meets_targets(), found.top1
+
+    return float(max(SEMANTIC_ONLY_THRESHOLDS, key=quality))
+
+
+def tune(index: SearchIndex, questions: Sequence[Question]) -> None:
+    """Every combination of the fused thresholds, best first: those meeting the targets on
+    wrong answers and honesty, then by top-1."""
+    results = []
+    for share, answer, order in itertools.product(
+        np.arange(0.0, 0.65, 0.1), np.arange(0.45, 0.76, 0.02), ("rrf", "blend")
+    ):
+        search.LEXICAL_SHARE, search.ANSWER_SCORE, search.ORDER = share, answer, order
+        found = figures(questions, [searched(index, q.text) for q in questions])
+        results.append((found.meets_targets(), found.top1, found.mrr5, share, answer, order, found))
+    results.sort(key=lambda r: r[:3], reverse=True)
+    print("\nbest fused settings (meets targets, top-1, MRR@5):")
+    for meets, _, _, share, answer, order, found in results[:8]:
+        print(
+            f"  share {share:.2f} answer {answer:.2f} order {order} meets {meets}: "
+            + found.line("")
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", type=Path, default=DEVSET)
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--misses", action="store_true")
+    options = parser.parse_args()
+    questions = read_set(options.set)
+    entries = load_entries()
+    answerable = sum(bool(q.expect) for q in questions)
+    print(
+        f"{date.today()}: {options.set.name}, {answerable} answerable and "
+        f"{len(questions) - answerable} off-topic or near-miss questions, {len(entries)} entries, "
+        f"model {options.model}"
+    )
+    lexical = SearchIndex(entries)
+    print(figures(questions, [searched(lexical, q.text) for q in questions]).line("lexical"))
+    fused = SearchIndex(entries, Model(options.model, Path(".cache")).start())
+    if not fused.wait_for_semantic(timeout=300):
+        sys.exit(f"model {options.model} did not load: {fused.model and fused.model.failed}")
+    threshold = best_semantic_threshold(fused, questions)
+    run = semantic_only(fused, threshold)
+    print(
+        figures(questions, [run(q.text) for q in questions]).line("semantic")
+        + f"  (answers at similarity {threshold:.2f})"
+    )
+    outcomes = [searched(fused, q.text) for q in questions]
+    print(figures(questions, outcomes).line("fused"))
+    if options.misses:
+        for question, outcome in zip(questions, outcomes, strict=True):
+            if outcome.answer not in question.expect and (question.expect or outcome.answer):
+                want = ",".join(sorted(question.expect)) or "-"
+                print(
+                    f"  {question.text!r}: want {want}, got {outcome.answer} {outcome.ranking[:3]}"
+                )
+    if options.tune:
+        tune(fused, questions)
+
+
+if __name__ == "__main__":
+    main()
