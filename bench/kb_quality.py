@@ -18,8 +18,8 @@ content or model can be re-calibrated; `--misses` lists the questions that went 
 import argparse
 import itertools
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,15 +28,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from knowledge import search
 from knowledge.check import load_entries
-from knowledge.search import SearchIndex
+from knowledge.search import Calibration, Evidence, SearchIndex, decide
 from knowledge.semantic import DEFAULT_MODEL, Model
 
 DEVSET = Path(__file__).with_name("devset") / "members.yaml"
-# Semantic search alone answers when the best similarity reaches this; chosen by --tune
-# like the fused thresholds, and printed beside them.
-SEMANTIC_ONLY_THRESHOLDS = np.arange(0.30, 0.80, 0.01)
 
 
 @dataclass(frozen=True)
@@ -98,54 +94,45 @@ def figures(questions: Sequence[Question], outcomes: Sequence[Outcome]) -> Figur
 
 
 def searched(index: SearchIndex, question: str) -> Outcome:
+    """What the bot does with a question, and its ranking for MRR."""
     answers = index.search(question)
+    ranking = [m.entry.id for m in index.ranked(question, limit=5)]
     return Outcome(
-        answers[0].entry.id if answers else None,
-        [m.entry.id for m in index.ranked(question, limit=5)] or [m.entry.id for m in answers],
+        answers[0].entry.id if answers else None, ranking or [m.entry.id for m in answers]
     )
 
 
-def semantic_only(index: SearchIndex, threshold: float) -> Callable[[str], Outcome]:
-    semantic = index._semantic
-    assert semantic is not None
-    entries = index.entries
-
-    def outcome(question: str) -> Outcome:
-        similarities = semantic.similarities(question)
-        order = np.argsort(-similarities)[:5]
-        best = order[0]
-        answer = entries[best].id if similarities[best] >= threshold else None
-        return Outcome(answer, [entries[p].id for p in order])
-
-    return outcome
+def decided(evidence: Sequence[Evidence], calibration: Calibration) -> Outcome:
+    found = decide(evidence, calibration)
+    ranking = sorted(evidence, key=lambda e: -e.blended(calibration))
+    return Outcome(
+        found.answers[0].entry.id if found.answers else None, [e.entry.id for e in ranking[:5]]
+    )
 
 
-def best_semantic_threshold(index: SearchIndex, questions: Sequence[Question]) -> float:
-    def quality(threshold: float) -> tuple[bool, float]:
-        run = semantic_only(index, threshold)
-        found = figures(questions, [run(q.text) for q in questions])
-        return found.meets_targets(), found.top1
-
-    return float(max(SEMANTIC_ONLY_THRESHOLDS, key=quality))
+def without_lexical(evidence: Sequence[Evidence]) -> list[Evidence]:
+    return [replace(e, lexical=0.0) for e in evidence]
 
 
-def tune(index: SearchIndex, questions: Sequence[Question]) -> None:
-    """Every combination of the fused thresholds, best first: those meeting the targets on
-    wrong answers and honesty, then by top-1."""
+def tuned(
+    questions: Sequence[Question], evidence: Sequence[Sequence[Evidence]], shares: Sequence[float]
+) -> list[tuple[Figures, Calibration]]:
+    """Every calibration on the grid, best first: those meeting the targets on wrong answers
+    and honesty, then by top-1 and MRR@5."""
     results = []
-    for share, answer, order in itertools.product(
-        np.arange(0.0, 0.65, 0.1), np.arange(0.45, 0.76, 0.02), ("rrf", "blend")
+    for share, answer, margin, extra in itertools.product(
+        shares, np.arange(0.40, 0.80, 0.01), (0.0, 0.02, 0.04, 0.06, 0.08), (0.04, 0.08, 0.12)
     ):
-        search.LEXICAL_SHARE, search.ANSWER_SCORE, search.ORDER = share, answer, order
-        found = figures(questions, [searched(index, q.text) for q in questions])
-        results.append((found.meets_targets(), found.top1, found.mrr5, share, answer, order, found))
-    results.sort(key=lambda r: r[:3], reverse=True)
-    print("\nbest fused settings (meets targets, top-1, MRR@5):")
-    for meets, _, _, share, answer, order, found in results[:8]:
-        print(
-            f"  share {share:.2f} answer {answer:.2f} order {order} meets {meets}: "
-            + found.line("")
+        calibration = Calibration(
+            lexical_share=round(float(share), 2),
+            answer=round(float(answer), 2),
+            margin=margin,
+            sure=round(float(answer) + extra, 2),
         )
+        found = figures(questions, [decided(e, calibration) for e in evidence])
+        results.append((found, calibration))
+    results.sort(key=lambda r: (r[0].meets_targets(), r[0].top1, r[0].mrr5), reverse=True)
+    return results
 
 
 def main() -> None:
@@ -165,17 +152,15 @@ def main() -> None:
     )
     lexical = SearchIndex(entries)
     print(figures(questions, [searched(lexical, q.text) for q in questions]).line("lexical"))
-    fused = SearchIndex(entries, Model(options.model, Path(".cache")).start())
+    fused = SearchIndex(entries, Model(options.model, Path("var/cache")).start())
     if not fused.wait_for_semantic(timeout=300):
         sys.exit(f"model {options.model} did not load: {fused.model and fused.model.failed}")
-    threshold = best_semantic_threshold(fused, questions)
-    run = semantic_only(fused, threshold)
-    print(
-        figures(questions, [run(q.text) for q in questions]).line("semantic")
-        + f"  (answers at similarity {threshold:.2f})"
-    )
+    evidence = [fused.evidence(q.text) for q in questions]
+    # The semantic search alone, with the same kind of decision, tuned for it.
+    semantic, calibration = tuned(questions, [without_lexical(e) for e in evidence], [0.0])[0]
+    print(semantic.line("semantic") + f"  (answers at similarity {calibration.answer:.2f})")
     outcomes = [searched(fused, q.text) for q in questions]
-    print(figures(questions, outcomes).line("fused"))
+    print(figures(questions, outcomes).line("fused") + f"  ({fused.calibration})")
     if options.misses:
         for question, outcome in zip(questions, outcomes, strict=True):
             if outcome.answer not in question.expect and (question.expect or outcome.answer):
@@ -184,7 +169,9 @@ def main() -> None:
                     f"  {question.text!r}: want {want}, got {outcome.answer} {outcome.ranking[:3]}"
                 )
     if options.tune:
-        tune(fused, questions)
+        print("\nbest calibrations (meets targets, then top-1, then MRR@5):")
+        for found, calibration in tuned(questions, evidence, np.arange(0.0, 0.65, 0.05))[:8]:
+            print(f"  {calibration}\n    {found.line('')}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import bisect
 import heapq
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -102,6 +102,10 @@ KIND_WORDS = {
     "toolkit": "resource",
 }
 _LINK = re.compile(r"https?://\S+|\]\([^)]*\)")
+# A query this short reads as a name; a longer one as a question in the member's words.
+NAME_LIKE_WORDS = 5
+# Words written as names: capitalised, not at the start of a sentence.
+_CAPITALISED = re.compile(r"(?<=[a-z,:;] )[A-Z][A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ class LexicalIndex:
         self._positions: dict[str, int] = {}
         self._names: list[tuple[tuple[str, frozenset[str]], ...]] = []
         self._name_words: list[frozenset[str]] = []
+        # The words of an entry's names and tags: what it is about, at a glance.
+        self._headline_words: list[frozenset[str]] = []
         self._title_lengths: list[int] = []
         self._tags: list[frozenset[str]] = []
         self._all_tags: set[str] = set()
@@ -161,6 +167,11 @@ class LexicalIndex:
     @property
     def entries(self) -> Sequence[Entry]:
         return tuple(self._entries)
+
+    @property
+    def positions(self) -> Mapping[str, int]:
+        """Each entry's position, in the order entries were added."""
+        return self._positions
 
     def get(self, entry_id: str) -> Entry | None:
         position = self._positions.get(entry_id)
@@ -201,6 +212,7 @@ class LexicalIndex:
         self._post(position, body_words, BODY_WEIGHT, self._text_postings)
         self._post(position, summary_words, SUMMARY_WEIGHT, self._text_postings)
         headings = self._name_words[position] | tag_words
+        self._headline_words.append(frozenset(headings))
         for word in headings | summary_words | body_words:
             self._entry_counts[word] = self._entry_counts.get(word, 0) + 1
         for word in (headings | summary_words) - self._vocabulary:
@@ -222,6 +234,71 @@ class LexicalIndex:
     ) -> list[Match]:
         """Every entry scoring at least `floor`, best first: evidence for the fused search."""
         return self._ranked(self._parse(query), kind, tag, floor)
+
+    def near_misses(self, query: str, entry_ids: Iterable[str]) -> set[str]:
+        """The entries among `entry_ids` that the query names something else beside: "the
+        Race Disparity Unit" for the Race Equality Foundation, "gender pay gap" for the
+        ethnicity pay gap. Such a question is about a thing the knowledge base does not
+        hold; the entry is a neighbour, not the answer.
+
+        It is a near miss when the query has a word of one of the entry's names where,
+        next to it, the name has a word the query lacks and the query has a word that is not
+        in the entry's names or tags, even read as a typo: one word of a name swapped for
+        another. (The ethnicity pay gap's summary has "gender", as what it is unlike.) Only a question that reads as a name
+        is judged so: a short one ("gender pay gap reporting deadline"), or one that writes
+        the swapped word as a name ("how does the Race Disparity Unit work"). In a longer
+        question, words beside a name are the member's own ("the disability version of the
+        WRES") and prove nothing.
+        """
+        typed = [w for w in words(query[:MAX_QUERY_CHARS]) if w not in QUESTION_WORDS]
+        typed = typed[:MAX_QUERY_WORDS]
+        readings = [{word, *(m for m, _ in self._resolve(word))} for word in typed]
+        if len(typed) <= NAME_LIKE_WORDS:
+            suspects = set(typed)
+        else:
+            suspects = {w for w in words(" ".join(_CAPITALISED.findall(query))) if w in typed}
+        everything = set().union(*readings)
+        found = set()
+        for entry_id in entry_ids:
+            position = self._positions.get(entry_id)
+            if position is not None and self._swaps_a_name_word(
+                position, typed, readings, everything, suspects
+            ):
+                found.add(entry_id)
+        return found
+
+    def _swaps_a_name_word(
+        self,
+        position: int,
+        typed: Sequence[str],
+        readings: Sequence[set[str]],
+        everything: set[str],
+        suspects: set[str],
+    ) -> bool:
+        known = self._headline_words[position]
+        for key, _ in self._names[position]:
+            name = key.split()
+            for at, reading in enumerate(readings):
+                for index, name_word in enumerate(name):
+                    if name_word not in reading:
+                        continue
+                    for step in (-1, 1):
+                        query_at, name_at = at + step, index + step
+                        if not (0 <= query_at < len(readings) and 0 <= name_at < len(name)):
+                            continue
+                        swapped = typed[query_at] in suspects and not readings[query_at] & known
+                        if swapped and name[name_at] not in everything:
+                            return True
+        return False
+
+    def unknown_share(self, query: str) -> float:
+        """How much of the query (by word weight) the knowledge base has no word for, even
+        corrected: 0 when every word is known, 1 when none is ("Sewell report")."""
+        parsed = self._parse(query)
+        if parsed is None:
+            return 0.0
+        unknown = sum(term.weight for term in parsed.terms if not term.matches)
+        return unknown / parsed.weight
 
     def closest(self, query: str, *, limit: int = 3) -> list[Match]:
         """Weaker matches worth suggesting when `search` finds nothing; [] for nonsense.

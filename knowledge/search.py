@@ -3,15 +3,15 @@
 Two searches read every question. The lexical one (`lexical.py`) is sure of exact names,
 acronyms and typos ("WRES", "structual racism"); the semantic one (`semantic.py`) finds
 questions in a member's own words ("the thing where trusts report staff ethnicity data
-every year"). Their rankings are fused by reciprocal rank, and what to do with the best
-entry rests on both scores:
+every year"). The entries either ranks near the top are scored by blending the two
+scores (`Calibration.lexical_share`), and what to do with the best rests on that:
 
-- answer it, when its blended score (lexical share plus semantic similarity) clears
-  ANSWER_SCORE, or the question is exactly one of its names;
-- offer it as "Did you mean…", when it clears SUGGEST_SCORE: close, but not sure;
+- answer it, when it is sure enough and clearly ahead of the next, or the question is
+  exactly one of its names;
+- offer the closest as "Did you mean…" buttons, when they are close but not sure;
 - say "I don't have that" otherwise. A near miss ("what is the Race Disparity Unit"
-  shares two words with the Race Equality Foundation) scores high lexically and low
-  semantically, and the blend keeps it below the answer line.
+  shares two words with the Race Equality Foundation) scores well lexically and only
+  middling semantically, and stays below the answer line.
 
 The thresholds are calibrated on `bench/devset/members.yaml`; `bench/kb_quality.py`
 prints the figures for each search alone and fused. Until the model has loaded, or where
@@ -28,19 +28,63 @@ from knowledge.entries import KINDS, Entry
 from knowledge.lexical import LexicalIndex, Match
 from knowledge.semantic import Model, SemanticIndex
 
-__all__ = ["Lookup", "Match", "SearchIndex"]
+__all__ = ["Calibration", "Evidence", "Lookup", "Match", "SearchIndex", "decide"]
 
 # Lexical scores below this are not evidence: any entry sharing a common word gets one.
 LEXICAL_FLOOR = 30.0
-# Share of the blended score from the lexical score (0-1); the rest is cosine similarity.
-LEXICAL_SHARE = 0.35
-ANSWER_SCORE = 0.60
-SUGGEST_SCORE = 0.45
-# How many of each ranking the fusion considers, and reciprocal rank's damping constant.
+# How many of each ranking the fusion considers.
 FUSION_DEPTH = 20
-RRF_K = 60
 SUGGESTIONS = 3
-ORDER = "rrf"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How the two searches' scores become a decision; the defaults are what
+    `bench/kb_quality.py --tune` chose on the development set (see the README)."""
+
+    # Share of the blended score from the lexical score (0-1); the rest is the cosine
+    # similarity. Reciprocal-rank fusion was measured too and ranked worse: it throws away
+    # how much better the first entry is than the second.
+    lexical_share: float = 0.25
+    # Answer when the best entry blends to this and leads the next by `margin`, or blends
+    # to `sure` whatever the next does.
+    answer: float = 0.51
+    margin: float = 0.04
+    sure: float = 0.63
+    # "Did you mean" when below the answer line but at least this.
+    suggest: float = 0.45
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the two searches say about one entry for one question."""
+
+    entry: Entry
+    lexical: float  # 0-100; 0 when the lexical search did not find it
+    similarity: float  # cosine, -1 to 1
+    # The question names something else beside one of its names (lexical.near_misses).
+    near_miss: bool = False
+
+    def blended(self, calibration: Calibration) -> float:
+        if self.lexical >= 100:
+            return 1.0
+        share = calibration.lexical_share
+        return share * self.lexical / 100 + (1 - share) * self.similarity
+
+
+def decide(evidence: Sequence[Evidence], calibration: Calibration) -> "Lookup":
+    """Answer, "did you mean", or "I don't have that", from both searches' evidence."""
+    ranked = sorted(evidence, key=lambda e: -e.blended(calibration))
+    scored = [Match(e.entry, round(100 * e.blended(calibration), 1)) for e in ranked]
+    if not scored:
+        return Lookup()
+    best = scored[0].score / 100
+    lead = best - (scored[1].score / 100 if len(scored) > 1 else 0.0)
+    sure = best >= calibration.sure or (best >= calibration.answer and lead >= calibration.margin)
+    if sure and not ranked[0].near_miss:
+        close = [m for m in scored[1:] if m.score / 100 >= calibration.sure]
+        return Lookup([scored[0], *close])
+    return Lookup([], [m for m in scored if m.score / 100 >= calibration.suggest][:SUGGESTIONS])
 
 
 @dataclass(frozen=True)
@@ -57,8 +101,14 @@ class SearchIndex:
     meaning. Entries are added (approved suggestions) but never changed in place: a
     changed knowledge base is a new index."""
 
-    def __init__(self, entries: Sequence[Entry], model: Model | None = None) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        model: Model | None = None,
+        calibration: Calibration | None = None,
+    ) -> None:
         self._lexical = LexicalIndex(entries)
+        self.calibration = calibration or Calibration()
         self._model = model
         self._semantic: SemanticIndex | None = None
         self._lock = threading.Lock()
@@ -107,27 +157,60 @@ class SearchIndex:
         """Answers, or else suggestions, for one question."""
         if kind is not None and kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-        semantic = self._semantic
-        if semantic is None:
+        if self._semantic is None:
             answers = self._lexical.search(query, kind=kind, tag=tag)
             suggestions = [] if answers else self._lexical.closest(query, limit=SUGGESTIONS)
             return Lookup(answers, suggestions)
-        ranked = self._fused(query, semantic, kind, tag)
-        answers = [m for m in ranked if m.score >= ANSWER_SCORE * 100]
-        if answers:
-            return Lookup(answers)
-        return Lookup([], [m for m in ranked if m.score >= SUGGEST_SCORE * 100][:SUGGESTIONS])
+        return decide(self.evidence(query, kind=kind, tag=tag), self.calibration)
 
     def ranked(
         self, query: str, *, kind: str | None = None, tag: str | None = None, limit: int = 10
     ) -> list[Match]:
         """Everything worth showing for `query`, most relevant first (for `find`)."""
-        found = self.lookup(query, kind=kind, tag=tag)
         if self._semantic is None:
-            lexical = self._lexical.scored(query, kind=kind, tag=tag, floor=LEXICAL_FLOOR)
-            return (found.answers or lexical)[:limit]
-        ranked = self._fused(query, self._semantic, kind, tag)
-        return [m for m in ranked if m.score >= SUGGEST_SCORE * 100][:limit]
+            return self._lexical.scored(query, kind=kind, tag=tag, floor=LEXICAL_FLOOR)[:limit]
+        calibration = self.calibration
+        evidence = sorted(
+            self.evidence(query, kind=kind, tag=tag), key=lambda e: -e.blended(calibration)
+        )
+        return [
+            Match(e.entry, round(100 * e.blended(calibration), 1))
+            for e in evidence
+            if e.blended(calibration) >= calibration.suggest
+        ][:limit]
+
+    def evidence(
+        self, query: str, *, kind: str | None = None, tag: str | None = None
+    ) -> list[Evidence]:
+        """The entries either search ranks near the top, with both scores; [] until the
+        semantic search is ready."""
+        semantic = self._semantic
+        if semantic is None:
+            return []
+        entries = self.entries
+        lexical = self._lexical.scored(query, kind=kind, tag=tag, floor=LEXICAL_FLOOR)
+        lexical_scores = {m.entry.id: m.score for m in lexical[:FUSION_DEPTH]}
+        similarities = semantic.similarities(query)[: len(entries)]
+        wanted_tag = None if tag is None else tag.lower()
+        nearest = [
+            entries[p]
+            for p in np.argsort(-similarities)
+            if (kind is None or entries[p].kind == kind)
+            and (wanted_tag is None or wanted_tag in entries[p].tags)
+        ][:FUSION_DEPTH]
+        positions = self._lexical.positions
+        candidates = {m.entry.id: m.entry for m in lexical[:FUSION_DEPTH]}
+        candidates.update((entry.id, entry) for entry in nearest)
+        near_misses = self._lexical.near_misses(query, candidates)
+        return [
+            Evidence(
+                entry,
+                lexical_scores.get(entry_id, 0.0),
+                float(similarities[positions[entry_id]]),
+                entry_id in near_misses,
+            )
+            for entry_id, entry in candidates.items()
+        ]
 
     def wait_for_semantic(self, timeout: float | None = None) -> bool:
         """Block until semantic search is on (True), or the model failed or timed out."""
@@ -135,41 +218,6 @@ class SearchIndex:
             return False
         self._model.settled.wait(timeout)
         return self.semantic_ready.wait(0 if self._model.failed else timeout)
-
-    def _fused(
-        self, query: str, semantic: SemanticIndex, kind: str | None, tag: str | None
-    ) -> list[Match]:
-        """Every entry either search ranks near the top, by reciprocal rank, scored by
-        blending the two (0-100); an exact name scores 100."""
-        entries = self.entries
-        lexical = self._lexical.scored(query, kind=kind, tag=tag, floor=LEXICAL_FLOOR)
-        lexical_scores = {m.entry.id: m.score for m in lexical[:FUSION_DEPTH]}
-        similarities = semantic.similarities(query)[: len(entries)]
-        allowed = [
-            p
-            for p in np.argsort(-similarities)
-            if (kind is None or entries[p].kind == kind)
-            and (tag is None or tag.lower() in entries[p].tags)
-        ][:FUSION_DEPTH]
-        fusion: dict[str, float] = {}
-        for rank, entry_id in enumerate(lexical_scores):
-            fusion[entry_id] = 1 / (RRF_K + rank)
-        by_id = {m.entry.id: m.entry for m in lexical}
-        for rank, position in enumerate(allowed):
-            entry = entries[position]
-            by_id[entry.id] = entry
-            fusion[entry.id] = fusion.get(entry.id, 0.0) + 1 / (RRF_K + rank)
-        positions = {entry.id: p for p, entry in enumerate(entries)}
-        matches = []
-        for entry_id in sorted(fusion, key=lambda i: -fusion[i]):
-            lexical_score = lexical_scores.get(entry_id, 0.0)
-            similarity = float(similarities[positions[entry_id]])
-            blended = LEXICAL_SHARE * lexical_score / 100 + (1 - LEXICAL_SHARE) * similarity
-            score = 100.0 if lexical_score >= 100 else round(100 * blended, 1)
-            matches.append(Match(by_id[entry_id], score))
-        if ORDER == "blend":
-            matches.sort(key=lambda m: -m.score)
-        return matches
 
     def _build_semantic(self) -> None:
         model = self._model

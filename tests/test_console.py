@@ -2,11 +2,16 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from knowledge.semantic import DEFAULT_MODEL
 from tests.conftest import bot_environment
+
+# The issue's bar is 3 s to the first answer; a Python start on a busy CI machine adds to it.
+START_UP_SECONDS = 6
 
 
 def larch_bot(
@@ -134,3 +139,19 @@ def test_kb_search_suggestions_come_apart_from_the_answers(tmp_path: Path) -> No
     answered = larch_bot(tmp_path, "kb", "search", "PCREF", "--json", "--suggestions")
     assert json.loads(answered.stdout)["answers"][0]["id"] == "pcref"
     assert json.loads(answered.stdout)["suggestions"] == []
+
+
+def test_the_bot_answers_at_once_while_its_model_loads(tmp_path: Path) -> None:
+    """With semantic search on, start-up does not wait for the model: the first question is
+    answered lexically, and the process is done before the model would have loaded."""
+    started = time.monotonic()
+    result = larch_bot(
+        tmp_path,
+        "console",
+        stdin="what is WRES?\n",
+        env={"LARCH_SEARCH_MODEL": DEFAULT_MODEL, "LARCH_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Workforce Race Equality Standard (WRES)" in result.stdout
+    assert "semantic search ready" not in result.stderr
+    assert time.monotonic() - started < START_UP_SECONDS
