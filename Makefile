@@ -34,6 +34,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/kb_quality.py
 	$(BIN)/python bench/intros.py
 	$(BIN)/python bench/rsvp.py
 

@@ -2,16 +2,19 @@
 
 Builds the index over the real entries plus generated ones (titles, aliases, tags,
 summaries and bodies drawn from the real entries' words, seeded so runs compare), runs a
-mix of member-like queries through `SearchIndex.search` and through
-`difflib.get_close_matches` over the titles, and prints per-query latency and build time.
+mix of member-like queries through the lexical search alone, through `difflib` over the
+titles, and through the full answer with the semantic model (each question embedded
+afresh), and prints per-query latency, build time and the process's peak resident memory
+with the bot's adapters imported and the model loaded.
 
-    python bench/search.py [--entries 10000] [--queries 2000] [--seed 7]
+    python bench/search.py [--entries 10000] [--queries 2000] [--seed 7] [--model NAME|off]
 """
 
 import argparse
 import difflib
 import random
 import re
+import resource
 import statistics
 import sys
 import time
@@ -23,9 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bot.discord.client
+import bot.slack.app  # noqa: F401
 from knowledge.check import load_entries
 from knowledge.entries import KINDS, Entry
+from knowledge.lexical import LexicalIndex
 from knowledge.search import SearchIndex
+from knowledge.semantic import DEFAULT_MODEL, Model, forget_queries
 
 WORD = re.compile(r"[a-z][a-z'-]+")
 
@@ -95,6 +102,8 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="'off' for lexical only")
+    parser.add_argument("--cache", type=Path, default=Path("var/cache"))
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -106,9 +115,11 @@ def main() -> None:
 
     started = time.perf_counter()
     index = SearchIndex(entries)
-    print(f"SearchIndex build: {_ms(time.perf_counter() - started):.0f} ms")
+    print(f"lexical index build: {_ms(time.perf_counter() - started):.0f} ms")
     texts = [query.text for query in queries]
-    _report("SearchIndex.search", index.search, texts)
+    lexical = LexicalIndex(entries)
+    _report("lexical search", lexical.search, texts)
+    _report("lexical answer (SearchIndex.search, no model)", index.search, texts)
     for shape in ("title", "typo", "question", "off-topic"):
         asked = [query.text for query in queries if query.shape == shape]
         answered = sum(bool(index.search(text)) for text in asked)
@@ -127,6 +138,32 @@ def main() -> None:
         lambda text: difflib.get_close_matches(text.lower(), titles, n=5, cutoff=0.6),
         texts,
     )
+    if args.model != "off":
+        _semantic(entries, texts, Model(args.model, args.cache))
+    print(
+        f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+
+
+def _semantic(entries: Sequence[Entry], texts: list[str], model: Model) -> None:
+    """The full answer: the question embedded (never from the cache of recent ones), both
+    searches, the decision."""
+    started = time.perf_counter()
+    model.load()
+    print(f"model {model.name} load: {_ms(time.perf_counter() - started):.0f} ms")
+    started = time.perf_counter()
+    index = SearchIndex(entries, model)
+    if not index.wait_for_semantic():
+        sys.exit(f"model {model.name} did not load: {model.failed}")
+    print(
+        f"semantic index build (cached vectors reused): {_ms(time.perf_counter() - started):.0f} ms"
+    )
+
+    def fresh_answer(text: str) -> Sequence[object]:
+        forget_queries()
+        return index.lookup(text).answers
+
+    _report("full answer (lookup, query embedded)", fresh_answer, texts)
 
 
 def _report(label: str, run: Callable[[str], Sequence[object]], texts: list[str]) -> None:

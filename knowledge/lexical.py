@@ -244,11 +244,11 @@ class LexicalIndex:
         It is a near miss when the query has a word of one of the entry's names where,
         next to it, the name has a word the query lacks and the query has a word that is not
         in the entry's names or tags, even read as a typo: one word of a name swapped for
-        another. (The ethnicity pay gap's summary has "gender", as what it is unlike.) Only a question that reads as a name
-        is judged so: a short one ("gender pay gap reporting deadline"), or one that writes
-        the swapped word as a name ("how does the Race Disparity Unit work"). In a longer
-        question, words beside a name are the member's own ("the disability version of the
-        WRES") and prove nothing.
+        another. (The ethnicity pay gap's summary has "gender", as what it is unlike.)
+        Only a question that reads as a name is judged so: a short one ("gender pay gap
+        reporting deadline"), or one that writes the swapped word as a name ("how does the
+        Race Disparity Unit work"). In a longer question, words beside a name are the
+        member's own ("the disability version of the WRES") and prove nothing.
         """
         typed = [w for w in words(query[:MAX_QUERY_CHARS]) if w not in QUESTION_WORDS]
         typed = typed[:MAX_QUERY_WORDS]

@@ -105,12 +105,21 @@ def _encode_query(model: Model, text: str) -> np.ndarray:
     return model.encode([text])[0]
 
 
+def forget_queries() -> None:
+    """Drop the embeddings of recent questions (for a benchmark that times fresh ones)."""
+    _encode_query.cache_clear()
+
+
 def _load_encoder(name: str) -> Any:
     # Read by huggingface_hub when it is imported: never reach for the network.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    import torch
     from sentence_transformers import SentenceTransformer
 
+    # One question is a small piece of work: on two cores, torch's thread pool and
+    # numpy's fight over them, and a query took 94 ms instead of 17 (bench/search.py).
+    torch.set_num_threads(1)
     return SentenceTransformer(str(model_path(name)), device="cpu", local_files_only=True)
 
 
@@ -146,7 +155,11 @@ class VectorCache:
             try:
                 with np.load(self._path) as stored:
                     self._vectors = dict(
-                        zip(stored["keys"].tolist(), stored["vectors"], strict=True)
+                        zip(
+                            stored["keys"].tolist(),
+                            stored["vectors"].astype(np.float16),
+                            strict=True,
+                        )
                     )
             except (OSError, ValueError, KeyError):
                 log.warning("vector cache %s is unreadable; embedding afresh", self._path)
@@ -163,11 +176,12 @@ class VectorCache:
         )
         if missing:
             for text, vector in zip(missing, model.encode(missing), strict=True):
-                self._vectors[self._key(text)] = vector
+                # Half precision: the cache is a second copy, and cosines agree to 1e-3.
+                self._vectors[self._key(text)] = vector.astype(np.float16)
             self._unsaved = True
         if not keys:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._vectors[key] for key in keys])
+        return np.stack([self._vectors[key] for key in keys]).astype(np.float32)
 
     def save(self) -> None:
         """Write the file when something new was embedded; a file written by another

@@ -64,8 +64,10 @@ async def test_not_found_offers_close_entries_as_suggestions_only(bot: Bot) -> N
     [reply] = await bot.say("define racial equity audit")
     assert reply.text.startswith("I don't have that yet")
     assert reply.title is None
-    assert "The closest entries I have: Health equity" in reply.text
-    assert [b.value for b in reply.buttons][:1] == ["health-equity"]
+    assert "Did you mean one of these? Health equity" in reply.text
+    assert [(b.label, b.value) for b in reply.buttons][:1] == [
+        ("Did you mean: Health equity", "health-equity")
+    ]
 
 
 async def test_a_related_entry_button_shows_that_entry(bot: Bot) -> None:

@@ -80,7 +80,7 @@ async def test_a_failing_handler_becomes_an_apology_and_a_logged_trace(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("index corrupted")
 
-    monkeypatch.setattr(bot.app.services.knowledge, "search", broken)
+    monkeypatch.setattr(bot.app.services.knowledge, "lookup", broken)
     with caplog.at_level(logging.ERROR):
         [reply] = await bot.say("define racism")
     assert "something went wrong on my side" in reply.text
