@@ -33,6 +33,12 @@ from knowledge.search import Calibration, Evidence, SearchIndex, decide
 from knowledge.semantic import DEFAULT_MODEL, Model
 
 DEVSET = Path(__file__).with_name("devset") / "members.yaml"
+# The questions that worked before semantic search (names, acronyms, typos): tuned on
+# together with the dev set, so that they keep working.
+WORKING_SET = Path(__file__).resolve().parent.parent / "tests" / "query_set.yaml"
+# Tuning asks for the targets with this much to spare: tuned to the edge on the dev set,
+# a calibration misses them on new questions about half the time.
+TUNING_HEADROOM = 0.7
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,12 @@ class Figures:
             f"honesty {self.honest}/{self.off_topic} ({self.honest / self.off_topic:.3f})"
         )
 
-    def meets_targets(self) -> bool:
-        return self.wrong * 30 <= self.answerable and self.honest * 10 >= 9 * self.off_topic
+    def meets_targets(self, headroom: float = 1.0) -> bool:
+        """At most 1 in 30 confidently wrong and at least 9 in 10 off-topic refused; with
+        `headroom` below 1, by that much more (held-out questions will do a little worse)."""
+        wrong_allowed = headroom * self.answerable / 30
+        dishonest_allowed = headroom * self.off_topic / 10
+        return self.wrong <= wrong_allowed and self.off_topic - self.honest <= dishonest_allowed
 
 
 def read_set(path: Path) -> list[Question]:
@@ -118,35 +128,42 @@ def tuned(
     questions: Sequence[Question], evidence: Sequence[Sequence[Evidence]], shares: Sequence[float]
 ) -> list[tuple[Figures, Calibration]]:
     """Every calibration on the grid, best first: those meeting the targets on wrong answers
-    and honesty, then by top-1 and MRR@5."""
+    and honesty with headroom, then by top-1 and MRR@5."""
     results = []
-    for share, answer, margin, extra in itertools.product(
-        shares, np.arange(0.40, 0.80, 0.01), (0.0, 0.02, 0.04, 0.06, 0.08), (0.04, 0.08, 0.12)
+    for share, answer, margin, extra, lexical_sure in itertools.product(
+        shares,
+        np.arange(0.40, 0.80, 0.01),
+        (0.0, 0.04, 0.08),
+        (0.04, 0.08, 0.12),
+        (64.0, 72.0, 80.0, 101.0),
     ):
         calibration = Calibration(
             lexical_share=round(float(share), 2),
             answer=round(float(answer), 2),
             margin=margin,
             sure=round(float(answer) + extra, 2),
+            lexical_sure=lexical_sure,
         )
         found = figures(questions, [decided(e, calibration) for e in evidence])
         results.append((found, calibration))
-    results.sort(key=lambda r: (r[0].meets_targets(), r[0].top1, r[0].mrr5), reverse=True)
+    results.sort(
+        key=lambda r: (r[0].meets_targets(TUNING_HEADROOM), r[0].top1, r[0].mrr5), reverse=True
+    )
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", type=Path, default=DEVSET)
+    parser.add_argument("--set", type=Path, nargs="+", default=[DEVSET, WORKING_SET])
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--misses", action="store_true")
     options = parser.parse_args()
-    questions = read_set(options.set)
+    questions = [q for path in options.set for q in read_set(path)]
     entries = load_entries()
     answerable = sum(bool(q.expect) for q in questions)
     print(
-        f"{date.today()}: {options.set.name}, {answerable} answerable and "
+        f"{date.today()}: {' + '.join(p.name for p in options.set)}, {answerable} answerable and "
         f"{len(questions) - answerable} off-topic or near-miss questions, {len(entries)} entries, "
         f"model {options.model}"
     )
@@ -159,7 +176,8 @@ def main() -> None:
     # The semantic search alone, with the same kind of decision, tuned for it.
     semantic, calibration = tuned(questions, [without_lexical(e) for e in evidence], [0.0])[0]
     print(semantic.line("semantic") + f"  (answers at similarity {calibration.answer:.2f})")
-    outcomes = [searched(fused, q.text) for q in questions]
+    # What `lookup` decides, from the same evidence; MRR@5 over the whole fused ranking.
+    outcomes = [decided(e, fused.calibration) for e in evidence]
     print(figures(questions, outcomes).line("fused") + f"  ({fused.calibration})")
     if options.misses:
         for question, outcome in zip(questions, outcomes, strict=True):

@@ -45,14 +45,16 @@ class Calibration:
     # Share of the blended score from the lexical score (0-1); the rest is the cosine
     # similarity. Reciprocal-rank fusion was measured too and ranked worse: it throws away
     # how much better the first entry is than the second.
-    lexical_share: float = 0.25
+    lexical_share: float = 0.2
     # Answer when the best entry blends to this and leads the next by `margin`, or blends
     # to `sure` whatever the next does.
-    answer: float = 0.51
+    answer: float = 0.55
     margin: float = 0.04
-    sure: float = 0.63
+    sure: float = 0.67
     # "Did you mean" when below the answer line but at least this.
     suggest: float = 0.45
+    # A lexical score (0-100) at which the lexical search's answer stands on its own.
+    lexical_sure: float = 80.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,16 @@ def decide(evidence: Sequence[Evidence], calibration: Calibration) -> "Lookup":
     if sure and not ranked[0].near_miss:
         close = [m for m in scored[1:] if m.score / 100 >= calibration.sure]
         return Lookup([scored[0], *close])
+    # The lexical search alone is seldom wrong when it is sure (a name, an acronym, a
+    # typo of one): its answer stands unless the meaning is far off or it is a near miss.
+    named = max(evidence, key=lambda e: e.lexical)
+    if (
+        named.lexical >= calibration.lexical_sure
+        and not named.near_miss
+        and named.blended(calibration) >= calibration.suggest
+    ):
+        first = Match(named.entry, round(100 * named.blended(calibration), 1))
+        return Lookup([first, *(m for m in scored if m.entry.id != named.entry.id)][:1])
     return Lookup([], [m for m in scored if m.score / 100 >= calibration.suggest][:SUGGESTIONS])
 
 
