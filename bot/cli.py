@@ -143,9 +143,13 @@ def serve(process: str, host: str, port: int) -> None:
         from bot.slack.runner import run_answering, run_http
 
         slack.check_settings(settings, socket_mode=False)
-        # The web process acknowledges and the worker answers (see bot/slack/inbox.py).
-        web = partial(run_http, host=host, port=port, answer_here=False)
-        _run_adapters(settings, [web if process == "slack-http" else run_answering])
+        # The web process acknowledges and the worker answers (see bot/slack/inbox.py):
+        # only the worker reads questions, so only it loads the search model.
+        if process == "slack-http":
+            web = partial(run_http, host=host, port=port, answer_here=False)
+            _run_adapters(_without_model(settings), [web])
+        else:
+            _run_adapters(settings, [run_answering])
         return
     if process == "discord":
         from bot.discord.runner import run_discord
@@ -154,7 +158,8 @@ def serve(process: str, host: str, port: int) -> None:
         return
     if process != "clock":
         raise click.ClickException(f"`serve {process}` is not configured in this version yet.")
-    app = build_app(settings)
+    # Reminders and digests answer no questions.
+    app = build_app(_without_model(settings))
 
     async def tick_forever() -> None:
         async with platform_messengers(app, DOWNLOADS):
@@ -188,6 +193,11 @@ def _platform_adapters(settings: Settings, host: str, port: int) -> list[Adapter
 
         adapters.append(run_discord)
     return adapters
+
+
+def _without_model(settings: Settings) -> Settings:
+    """For a process that answers no questions: the search model's memory is saved."""
+    return settings.model_copy(update={"larch_search_model": "off"})
 
 
 def _run_adapters(
