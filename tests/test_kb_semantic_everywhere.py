@@ -8,15 +8,18 @@ from typing import Any
 
 import pytest
 
+from bot.app import App
 from bot.console import Console
-from contract.vocabulary import Actor, Platform
+from contract.vocabulary import Actor, Platform, Role
 from knowledge.check import load_entries
 from knowledge.search import SearchIndex
 from knowledge.semantic import Model
 from tests.conftest import Bot
 from tests.discord_support import Running, ask, buttons_of
+from tests.discord_support import grant as discord_grant
 from tests.fake_discord import CHANNEL_ID, FakeDiscord, user
 from tests.slack_support import MockSlackApi, SlackHarness, buttons, click, payload
+from tests.slack_support import grant as slack_grant
 
 PARAPHRASE = "small comments that put people down because of their race"
 NEAR_MISS = "what is the Race Disparity Unit"
@@ -72,3 +75,43 @@ async def test_on_discord(fake: FakeDiscord, running: Running) -> None:
     message = fake.stored_message(refusal["data"], CHANNEL_ID)
     shown: dict[str, Any] = await ask(fake, fake.click(offered[0]["custom_id"], AMARA, message))
     assert shown["data"]["embeds"][0]["title"] == "Race Equality Foundation"
+
+
+# --- curators change a live entry from either platform --------------------------------------
+
+NEW_SUMMARY = "The WRES compares White and ethnic minority staff on nine indicators."
+
+
+async def test_kb_retire_on_slack(slack: SlackHarness, mock: MockSlackApi) -> None:
+    slack_grant(slack.app, "U0AMARA", Role.CURATOR)
+    await slack.post(payload("slash_command", mock, text="kb retire bame"))
+    [asked] = await mock.wait_for("response_url")
+    [retire] = [b for b in buttons(asked.body["blocks"]) if b["text"]["text"].startswith("Retire")]
+
+    await slack.post(click(mock, retire))
+    [_, done] = await mock.wait_for("response_url", count=2)
+
+    assert done.body["text"].startswith("Retired: “BAME (Black, Asian and minority ethnic)”")
+    await slack.post(payload("slash_command", mock, text="define BAME"))
+    [*_, answer] = await mock.wait_for("response_url", count=3)
+    assert answer.body["blocks"][0]["text"]["text"] != "BAME (Black, Asian and minority ethnic)"
+
+
+async def test_kb_edit_on_discord(fake: FakeDiscord, running: Running, app: App) -> None:
+    await running.start()
+    discord_grant(app, AMARA, Role.CURATOR)
+    opened = await ask(fake, fake.slash("kb edit", AMARA, entry="wres"))
+    assert opened["type"] == 9, opened
+    modal = opened["data"]
+    initial = {
+        c["component"]["custom_id"]: c["component"].get("value", "") for c in modal["components"]
+    }
+    assert initial["title"] == "Workforce Race Equality Standard (WRES)"
+
+    saved = await ask(
+        fake, fake.submit(modal["custom_id"], AMARA, initial | {"summary": NEW_SUMMARY})
+    )
+
+    assert saved["data"]["embeds"][0]["description"].startswith("Saved:")
+    answer = await ask(fake, fake.slash("define", AMARA, term="WRES"))
+    assert NEW_SUMMARY in answer["data"]["embeds"][0]["description"]
