@@ -291,15 +291,6 @@ class LexicalIndex:
                             return True
         return False
 
-    def unknown_share(self, query: str) -> float:
-        """How much of the query (by word weight) the knowledge base has no word for, even
-        corrected: 0 when every word is known, 1 when none is ("Sewell report")."""
-        parsed = self._parse(query)
-        if parsed is None:
-            return 0.0
-        unknown = sum(term.weight for term in parsed.terms if not term.matches)
-        return unknown / parsed.weight
-
     def closest(self, query: str, *, limit: int = 3) -> list[Match]:
         """Weaker matches worth suggesting when `search` finds nothing; [] for nonsense.
 

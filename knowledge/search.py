@@ -203,7 +203,7 @@ class SearchIndex:
         lexical = self._lexical.scored(query, kind=kind, tag=tag, floor=LEXICAL_FLOOR)
         lexical_scores = {m.entry.id: m.score for m in lexical[:FUSION_DEPTH]}
         similarities = semantic.similarities(query)[: len(entries)]
-        nearest = [entries[p] for p in self._nearest(similarities, kind, tag)]
+        nearest = [entries[p] for p in _nearest(entries, similarities, kind, tag)]
         positions = self._lexical.positions
         candidates = {m.entry.id: m.entry for m in lexical[:FUSION_DEPTH]}
         candidates.update((entry.id, entry) for entry in nearest)
@@ -217,25 +217,6 @@ class SearchIndex:
             )
             for entry_id, entry in candidates.items()
         ]
-
-    def _nearest(self, similarities: np.ndarray, kind: str | None, tag: str | None) -> list[int]:
-        """Positions of the most similar entries of the kind and tag asked for, best first."""
-        entries = self.entries
-        if kind is None and tag is None:
-            depth = min(FUSION_DEPTH, len(similarities))
-            top = np.argpartition(-similarities, depth - 1)[:depth] if depth else []
-            return sorted(top, key=lambda p: -similarities[p])
-        wanted_tag = None if tag is None else tag.lower()
-        found = []
-        for position in np.argsort(-similarities):
-            entry = entries[position]
-            if (kind is None or entry.kind == kind) and (
-                wanted_tag is None or wanted_tag in entry.tags
-            ):
-                found.append(int(position))
-                if len(found) == FUSION_DEPTH:
-                    break
-        return found
 
     def wait_for_semantic(self, timeout: float | None = None) -> bool:
         """Block until semantic search is on (True), or the model failed or timed out."""
@@ -255,3 +236,24 @@ class SearchIndex:
             semantic.add(self._lexical.entries)
             self._semantic = semantic
         self.semantic_ready.set()
+
+
+def _nearest(
+    entries: Sequence[Entry], similarities: np.ndarray, kind: str | None, tag: str | None
+) -> list[int]:
+    """Positions of the most similar entries of the kind and tag asked for, best first."""
+    if kind is None and tag is None:
+        depth = min(FUSION_DEPTH, len(similarities))
+        top = np.argpartition(-similarities, depth - 1)[:depth] if depth else []
+        return sorted(top, key=lambda p: -similarities[p])
+    wanted_tag = None if tag is None else tag.lower()
+    found = []
+    for position in np.argsort(-similarities):
+        entry = entries[position]
+        if (kind is None or entry.kind == kind) and (
+            wanted_tag is None or wanted_tag in entry.tags
+        ):
+            found.append(int(position))
+            if len(found) == FUSION_DEPTH:
+                break
+    return found

@@ -122,10 +122,12 @@ def serve_current(services: Services) -> int:
         ids.add(row.id)
         known_links.add(row.url_key)
     served = [_changed(entry, changes.get(entry.id)) for entry in entries]
-    index = SearchIndex([e for e in served if e is not None], model=services.knowledge.model)
-    services.knowledge = index
+    live = [entry for entry in served if entry is not None]
+    # At start-up with nothing in the database, the index built from the files is this.
+    if live != list(services.knowledge.entries):
+        services.knowledge = SearchIndex(live, model=services.knowledge.model)
     source.version, source.checked_at = version, services.clock.now()
-    return len(index.entries)
+    return len(live)
 
 
 def keep_current(services: Services) -> None:
