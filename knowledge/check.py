@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from knowledge.entries import CONTENT_DIR, ContentError, Entry, entry_files, read_directory
+from knowledge.lexical import name_key
 from knowledge.normalise import normalise
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -106,19 +107,22 @@ def _check_ids(entries: Sequence[Entry]) -> list[str]:
 
 
 def _check_names(entries: Sequence[Entry]) -> list[str]:
-    """A name a member types must lead to one entry, or search could not tell them apart."""
+    """A name a member types must lead to one entry, or search could not tell them apart.
+
+    Names are compared as the search compares them with a question, without its question
+    words: the alias "REMI help" is the name "REMI", since "help" frames a question."""
     titles: dict[str, list[Entry]] = defaultdict(list)
     aliases: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
     for entry in entries:
-        titles[normalise(entry.title)].append(entry)
+        titles[name_key(entry.title)].append(entry)
         for alias in dict.fromkeys(entry.aliases):
-            if key := normalise(alias):
+            if key := name_key(alias):
                 aliases[key].append((entry, alias))
     problems = []
     for entry in entries:
         problems += [
             f"{_file(entry)}: title {entry.title!r} is also the title of {_file(other)}"
-            for other in titles[normalise(entry.title)]
+            for other in titles[name_key(entry.title)]
             if other.id != entry.id
         ]
     for key, claims in aliases.items():

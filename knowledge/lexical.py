@@ -190,7 +190,7 @@ class LexicalIndex:
         position = len(self._entries)
         self._entries.append(entry)
         self._positions[entry.id] = position
-        keys = dict.fromkeys(key for key in map(_name_key, (entry.title, *entry.aliases)) if key)
+        keys = dict.fromkeys(key for key in map(name_key, (entry.title, *entry.aliases)) if key)
         names = tuple((key, frozenset(key.split())) for key in keys)
         self._names.append(names)
         self._title_lengths.append(len(names[0][0]) if names else 0)
@@ -525,7 +525,7 @@ def _sibling_words(contained: dict[int, frozenset[str]]) -> dict[int, frozenset[
     }
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     """A name as compared with a query: normalised, question words dropped."""
     all_words = words(name)
     return " ".join(w for w in all_words if w not in QUESTION_WORDS) or " ".join(all_words)
