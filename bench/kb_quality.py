@@ -13,6 +13,7 @@ and prints, for the lexical search alone, the semantic search alone and the fuse
 content or model can be re-calibrated; `--misses` lists the questions that went wrong.
 
     python bench/kb_quality.py [--set bench/devset/members.yaml] [--tune] [--misses]
+        [--content knowledge/content]
 """
 
 import argparse
@@ -29,6 +30,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from knowledge.check import load_entries
+from knowledge.entries import CONTENT_DIR
 from knowledge.search import Calibration, Evidence, SearchIndex, decide
 from knowledge.semantic import DEFAULT_MODEL, Model
 
@@ -158,9 +160,10 @@ def main() -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--content", type=Path, default=CONTENT_DIR, help="entries' directory")
     options = parser.parse_args()
     questions = [q for path in options.set for q in read_set(path)]
-    entries = load_entries()
+    entries = load_entries(options.content)
     answerable = sum(bool(q.expect) for q in questions)
     print(
         f"{date.today()}: {' + '.join(p.name for p in options.set)}, {answerable} answerable and "

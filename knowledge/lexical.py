@@ -104,6 +104,8 @@ KIND_WORDS = {
 _LINK = re.compile(r"https?://\S+|\]\([^)]*\)")
 # A query this short reads as a name; a longer one as a question in the member's words.
 NAME_LIKE_WORDS = 5
+# A word in more than this share of entries is common currency, never a name swapped in.
+COMMON_WORD_SHARE = 0.2
 # Words written as names: capitalised, not at the start of a sentence.
 _CAPITALISED = re.compile(r"(?<=[a-z,:;] )[A-Z][A-Za-z]+")
 
@@ -258,6 +260,17 @@ class LexicalIndex:
         else:
             suspects = {w for w in words(" ".join(_CAPITALISED.findall(query))) if w in typed}
         everything = set().union(*readings)
+        # A word of another name the question holds whole ("structural racism" beside
+        # "institutional racism", "WRES" beside "WDES") compares two things the knowledge
+        # base has; a word many entries use ("communities") is the member's framing.
+        held = self._held_name_words(everything)
+        suspects = {
+            word
+            for word, reading in zip(typed, readings, strict=True)
+            if word in suspects
+            and not reading & held
+            and self._entry_counts.get(word, 0) <= COMMON_WORD_SHARE * len(self._entries)
+        }
         found = set()
         for entry_id in entry_ids:
             position = self._positions.get(entry_id)
@@ -266,6 +279,15 @@ class LexicalIndex:
             ):
                 found.add(entry_id)
         return found
+
+    def _held_name_words(self, everything: set[str]) -> set[str]:
+        """The words of every entry name that `everything` (a query's words) holds whole."""
+        held: set[str] = set()
+        for word in everything:
+            for _, name_words in self._names_by_first_word.get(word, ()):
+                if name_words <= everything:
+                    held |= name_words
+        return held
 
     def _swaps_a_name_word(
         self,

@@ -45,16 +45,16 @@ class Calibration:
     # Share of the blended score from the lexical score (0-1); the rest is the cosine
     # similarity. Reciprocal-rank fusion was measured too and ranked worse: it throws away
     # how much better the first entry is than the second.
-    lexical_share: float = 0.2
+    lexical_share: float = 0.15
     # Answer when the best entry blends to this and leads the next by `margin`, or blends
     # to `sure` whatever the next does.
-    answer: float = 0.55
+    answer: float = 0.66
     margin: float = 0.04
-    sure: float = 0.67
+    sure: float = 0.7
     # "Did you mean" when below the answer line but at least this.
     suggest: float = 0.45
     # A lexical score (0-100) at which the lexical search's answer stands on its own.
-    lexical_sure: float = 80.0
+    lexical_sure: float = 72.0
 
 
 @dataclass(frozen=True)
@@ -80,22 +80,26 @@ def decide(evidence: Sequence[Evidence], calibration: Calibration) -> "Lookup":
     scored = [Match(e.entry, round(100 * e.blended(calibration), 1)) for e in ranked]
     if not scored:
         return Lookup()
+    # The lexical search alone is seldom wrong when it is sure (a name, an acronym, a
+    # typo of one): its answer stands unless the meaning is far off or it is a near miss.
+    named = [
+        Match(e.entry, e.lexical)
+        for e in sorted(evidence, key=lambda e: -e.lexical)
+        if e.lexical >= calibration.lexical_sure
+        and not e.near_miss
+        and e.blended(calibration) >= calibration.suggest
+    ]
+    # A question naming two entries ("WRES and WDES difference") is answered with both.
+    if len(named) > 1:
+        return Lookup(named[:2])
     best = scored[0].score / 100
     lead = best - (scored[1].score / 100 if len(scored) > 1 else 0.0)
     sure = best >= calibration.sure or (best >= calibration.answer and lead >= calibration.margin)
     if sure and not ranked[0].near_miss:
         close = [m for m in scored[1:] if m.score / 100 >= calibration.sure]
         return Lookup([scored[0], *close])
-    # The lexical search alone is seldom wrong when it is sure (a name, an acronym, a
-    # typo of one): its answer stands unless the meaning is far off or it is a near miss.
-    named = max(evidence, key=lambda e: e.lexical)
-    if (
-        named.lexical >= calibration.lexical_sure
-        and not named.near_miss
-        and named.blended(calibration) >= calibration.suggest
-    ):
-        first = Match(named.entry, round(100 * named.blended(calibration), 1))
-        return Lookup([first, *(m for m in scored if m.entry.id != named.entry.id)][:1])
+    if named:
+        return Lookup(named)
     return Lookup([], [m for m in scored if m.score / 100 >= calibration.suggest][:SUGGESTIONS])
 
 

@@ -1,4 +1,7 @@
-"""Member questions against the real knowledge base: the right entry first, or nothing."""
+"""Member questions against the real knowledge base: the right entry first, or nothing.
+
+Every test runs twice: on the lexical search alone (what the bot answers while its model
+loads, or where none is installed) and on the fused search, which must keep what worked."""
 
 from pathlib import Path
 
@@ -35,9 +38,13 @@ COMPARISONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    return SearchIndex(load_entries())
+@pytest.fixture(scope="module", params=["lexical", "fused"])
+def index(request: pytest.FixtureRequest) -> SearchIndex:
+    if request.param == "lexical":
+        return SearchIndex(load_entries())
+    index = SearchIndex(load_entries(), model=request.getfixturevalue("semantic_model"))
+    assert index.wait_for_semantic(timeout=120)
+    return index
 
 
 def _expected(expect: str | list[str]) -> list[str]:
