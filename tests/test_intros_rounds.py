@@ -123,7 +123,7 @@ async def test_did_you_meet_goes_to_each_person_halfway_and_only_they_can_answer
     assert "Mon 23 Nov 2026: Bob (Barts Health) (you met)" in history.text
 
 
-async def test_the_report_shows_each_round_for_admins(bot: Bot) -> None:
+async def test_the_report_counts_every_pair_in_a_trio_for_admins(bot: Bot) -> None:
     bot.grant("zoe", Role.ADMIN)
     people = [
         ("alice", "Camden Council", "local authority"),
@@ -143,12 +143,12 @@ async def test_the_report_shows_each_round_for_admins(bot: Bot) -> None:
     lines = reply.text.splitlines()
     assert lines[0] == "Peer introductions, the latest 2 round(s):"
     assert lines[1] == (
-        "• Mon 7 Dec 2026: 3 participants, 1 introduction (including 1 trio); met 0%, "
-        "cross-sector 100%, cross-organisation 100%"
+        "• Mon 7 Dec 2026: 3 participants, 1 introduction (including 1 trio); met 0%; "
+        "of 3 pairs: cross-sector 67%, cross-organisation 67%, 1 met in the 6 rounds before"
     )
     assert lines[2] == (
-        "• Mon 23 Nov 2026: 4 participants, 2 introductions; met 50%, cross-sector 100%, "
-        "cross-organisation 100%"
+        "• Mon 23 Nov 2026: 4 participants, 2 introductions; met 50%; of 2 pairs: "
+        "cross-sector 100%, cross-organisation 100%, 0 met in the 6 rounds before"
     )
 
 
