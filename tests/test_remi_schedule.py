@@ -85,10 +85,13 @@ async def test_the_next_quarter_is_prompted_at_10_on_its_first_working_day(bot: 
     org = await register(bot, "Whittington Health", "lee")
     await _dispatch(bot)
     await check_in(bot, "lee", org, 2)
-    # 1 January 2027 is a Friday; in winter London time is UTC.
+    # 1 January 2027 is a Friday and a bank holiday, so the first working day is Monday
+    # 4 January; in winter London time is UTC.
     bot.clock.set(datetime(2027, 1, 1, 0, 30, tzinfo=UTC))
     assert await _dispatch(bot) == []
     bot.clock.set(datetime(2027, 1, 1, 10, 0, tzinfo=UTC))
+    assert await _dispatch(bot) == []
+    bot.clock.set(datetime(2027, 1, 4, 10, 0, tzinfo=UTC))
     [(to, text)] = await _dispatch(bot)
     assert to == "lee" and "REMI check-in for January to March 2027 (2027Q1)" in text
     dm = bot.messenger.sent[-1].reply
@@ -96,9 +99,23 @@ async def test_the_next_quarter_is_prompted_at_10_on_its_first_working_day(bot: 
     with bot.app.services.db.session() as session:
         nudges = due.keys_starting(session, f"remi:nudge:{org}:2027Q1:")
         assert [row.due_at for row in nudges] == [
-            datetime(2027, 1, 4, 10, 0, tzinfo=UTC),
-            datetime(2027, 1, 8, 10, 0, tzinfo=UTC),
+            datetime(2027, 1, 7, 10, 0, tzinfo=UTC),
+            datetime(2027, 1, 11, 10, 0, tzinfo=UTC),
         ]
+
+
+async def test_a_monthly_prompt_skips_easter_monday(bot: Bot) -> None:
+    await register(bot, "Camden Council", "kim")
+    await bot.say("remi cadence Camden Council monthly", as_=ADMIN)
+    # 1 April 2029 is Easter Sunday and the 2nd is Easter Monday: the first working day of the
+    # month is Tuesday 3 April (10:00 BST is 09:00 UTC).
+    bot.clock.set(datetime(2029, 3, 31, 23, 30, tzinfo=UTC))
+    assert await _dispatch(bot) == []
+    bot.clock.set(datetime(2029, 4, 2, 9, 0, tzinfo=UTC))
+    assert await _dispatch(bot) == []
+    bot.clock.set(datetime(2029, 4, 3, 9, 0, tzinfo=UTC))
+    [(to, text)] = await _dispatch(bot)
+    assert to == "kim" and "REMI check-in for April 2029" in text
 
 
 async def test_a_monthly_prompt_after_the_clocks_go_forward_is_at_10_london_time(
