@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 from contract.vocabulary import Button, ButtonStyle, Reply
 from contract.when import format_span, format_when
-from handlers.events.timing import describe_offsets, starts_in_words
+from handlers.events.timing import describe_offsets, reminders_ahead
 from handlers.ics import CalendarItem, ics_attachment
+from handlers.timeliness import until_words
 from storage.events import Counts, Event, MyRsvp, RsvpStatus
 
 GOING_ACTION = "events.going"
@@ -162,9 +163,7 @@ def seat_reply(event: Event, opening: str, tz: ZoneInfo, stamp: datetime) -> Rep
     lines = [
         opening,
         *going_details(event, tz),
-        f"I'll remind you {describe_offsets(event.reminder_minutes)}."
-        if event.reminder_minutes
-        else "The organiser has switched reminders off for this event.",
+        _reminders_promised(event, tz, stamp),
         "The calendar file adds it to Outlook or Google Calendar. If your plans change, "
         "press Can't go so your seat goes to the next person.",
     ]
@@ -178,9 +177,9 @@ def seat_reply(event: Event, opening: str, tz: ZoneInfo, stamp: datetime) -> Rep
     )
 
 
-def reminder(event: Event, minutes: int, tz: ZoneInfo, stamp: datetime) -> Reply:
+def reminder(event: Event, tz: ZoneInfo, stamp: datetime) -> Reply:
     lines = [
-        f"Reminder: {event.title} starts {starts_in_words(minutes)}.",
+        f"Reminder: {event.title} starts {until_words(event.starts_at, stamp, tz)}.",
         *going_details(event, tz),
         "The calendar file is attached. Can't make it after all? Press Can't go to free your seat.",
     ]
@@ -191,6 +190,17 @@ def reminder(event: Event, minutes: int, tz: ZoneInfo, stamp: datetime) -> Reply
         buttons=(Button("Can't go", action_id=CANT_GO_ACTION, value=str(event.id)),),
         attachments=(ics_attachment(calendar_item(event), stamp),),
     )
+
+
+def _reminders_promised(event: Event, tz: ZoneInfo, now: datetime) -> str:
+    """Only reminders whose time is still to come: one 24 hours before an event tomorrow
+    morning will not be sent, so it is not promised."""
+    if not event.reminder_minutes:
+        return "The organiser has switched reminders off for this event."
+    ahead = reminders_ahead(event, now, tz)
+    if not ahead:
+        return "It starts too soon for any of its reminders, so none will come."
+    return f"I'll remind you {describe_offsets(ahead)}."
 
 
 def _join_button(event: Event) -> Button | None:
