@@ -59,6 +59,31 @@ async def test_an_odd_count_makes_one_trio_introduced_together(bot: Bot) -> None
     assert "picked different topics" in trio_message.reply.text
 
 
+async def test_a_round_reached_after_the_next_one_was_due_introduces_nobody_to_a_past_round(
+    bot: Bot,
+) -> None:
+    for name, organisation in [("alice", "A"), ("bob", "B")]:
+        await join(bot, name, organisation)
+    await bot.app.dispatcher.run_once()  # plans the first round
+    # The dispatcher was down from before the first round until after the second was due.
+    bot.clock.set(SECOND_ROUND + timedelta(hours=1))
+    await bot.app.dispatcher.run_once()
+    assert not [s for s in bot.messenger.sent if "next round" in s.reply.text]
+    # The next round after the outage introduces them, naming a round still to come.
+    await run_until(bot, SECOND_ROUND + timedelta(days=14))
+    [intro, *_] = [s.reply.text for s in bot.messenger.sent if "next round" in s.reply.text]
+    assert "before the next round (Mon 4 Jan 2027" in intro
+
+
+async def test_a_did_you_meet_reached_after_the_next_round_is_not_asked(bot: Bot) -> None:
+    for name, organisation in [("alice", "A"), ("bob", "B")]:
+        await join(bot, name, organisation)
+    await run_until(bot, FIRST_ROUND)
+    # Down from before the halfway follow-up until the second round.
+    await run_until(bot, SECOND_ROUND + timedelta(hours=1))
+    assert not [s for s in bot.messenger.sent if "Did you meet" in s.reply.text]
+
+
 async def test_paused_members_are_skipped_and_back_on_time(bot: Bot) -> None:
     for name, organisation in [("alice", "A"), ("bob", "B"), ("carol", "C"), ("dan", "D")]:
         await join(bot, name, organisation)

@@ -5,6 +5,7 @@ in a nudge only when the area has enough organisations not to point at one."""
 from datetime import UTC, datetime, timedelta
 
 from contract.vocabulary import Platform
+from handlers.remi.schedule import plan_checkins
 from storage import due, members
 from tests.conftest import Bot
 from tests.remi_world import ADMIN, check_in, register
@@ -67,6 +68,22 @@ async def test_leads_are_prompted_then_nudged_after_3_and_7_days(bot: Bot) -> No
         f"remi:nudge:{org}:2026Q4:{lead}:{days}d": state
         for lead in (_member(bot, "lee"), _member(bot, "kim"))
         for days, state in ((3, "sent"), (7, "cancelled"))
+    }
+
+
+async def test_after_an_outage_the_prompt_goes_alone_and_stale_nudges_stay_silent(
+    bot: Bot,
+) -> None:
+    org = await register(bot, "Whittington Health", "lee")
+    await plan_checkins(bot.app.services, bot.clock.now())
+    # The dispatcher was down from before the prompt until after both nudges were due.
+    bot.clock.advance(timedelta(days=8))
+    sent = await _dispatch(bot)
+    assert [text.split(":")[0] for _, text in sent] == [
+        "Time for Whittington Health's REMI check-in for October to December 2026 (2026Q4)"
+    ]
+    assert _keys(bot, f"remi:nudge:{org}:2026Q4:") == {
+        f"remi:nudge:{org}:2026Q4:{_member(bot, 'lee')}:{days}d": "sent" for days in (3, 7)
     }
 
 

@@ -13,6 +13,7 @@ from handlers.intros import cadence
 from handlers.intros.profile import TOPICS, listed
 from handlers.notify import where_to_reach
 from handlers.services import Services
+from handlers.timeliness import superseded
 from storage import intros as store
 from storage.intros import GroupMember, GroupView
 
@@ -42,6 +43,8 @@ async def introduce(job: DueJob, services: Services) -> str | None:
         group = store.group(session, job.payload["group"])
     if group is None or len(group.members) < 2:
         return None  # people left or deleted their data since the round was made
+    if superseded([cadence.next_round(services, group.round_at)], services.clock.now()):
+        return None  # the next round introduces them instead
     places = {m.member_id: where_to_reach(services, m.member_id) for m in group.members}
     # The outcome is logged: it says how many, not who.
     people = f"{len(group.members)} people"
