@@ -134,7 +134,8 @@ def show_button(event: Event) -> Button:
     )
 
 
-def calendar_item(event: Event) -> CalendarItem:
+def calendar_item(event: Event, *, with_link: bool) -> CalendarItem:
+    """The event for a calendar; `with_link` only for someone with a seat."""
     return CalendarItem(
         uid=f"larch-event-{event.id}@larch-hub",
         title=event.title,
@@ -142,17 +143,23 @@ def calendar_item(event: Event) -> CalendarItem:
         end=event.ends_at,
         description=event.description,
         location=event.venue or ("Online" if event.online_link else ""),
-        url=event.online_link or "",
+        url=event.online_link if with_link and event.online_link else "",
         sequence=event.sequence,
         cancelled=event.cancelled_at is not None,
     )
 
 
-def going_details(event: Event, tz: ZoneInfo) -> list[str]:
-    """What someone with a seat needs: when, where, the joining link."""
+def when_and_where(event: Event, tz: ZoneInfo) -> list[str]:
+    """What anyone who answered may know; the joining link is only for those with a seat."""
     lines = [f"When: {format_span(event.starts_at, event.ends_at, tz)} (London time)"]
     if event.venue:
         lines.append(f"Where: {event.venue}")
+    return lines
+
+
+def going_details(event: Event, tz: ZoneInfo) -> list[str]:
+    """What someone with a seat needs: when, where, the joining link."""
+    lines = when_and_where(event, tz)
     if event.online_link:
         lines.append(f"Join online: {event.online_link}")
     return lines
@@ -172,7 +179,7 @@ def seat_reply(event: Event, opening: str, tz: ZoneInfo, stamp: datetime) -> Rep
         title=event.title,
         link=_join_button(event),
         buttons=(Button("Can't go", action_id=CANT_GO_ACTION, value=str(event.id)),),
-        attachments=(ics_attachment(calendar_item(event), stamp),),
+        attachments=(ics_attachment(calendar_item(event, with_link=True), stamp),),
         private=True,
     )
 
@@ -188,7 +195,7 @@ def reminder(event: Event, tz: ZoneInfo, stamp: datetime) -> Reply:
         title=f"Reminder: {event.title}",
         link=_join_button(event),
         buttons=(Button("Can't go", action_id=CANT_GO_ACTION, value=str(event.id)),),
-        attachments=(ics_attachment(calendar_item(event), stamp),),
+        attachments=(ics_attachment(calendar_item(event, with_link=True), stamp),),
     )
 
 
