@@ -18,6 +18,7 @@ from handlers.notify import send_to_member
 from handlers.remi.checkin import checkin_reply, checkin_state
 from handlers.services import Services
 from handlers.timeliness import superseded
+from handlers.wording import possessive
 from storage import due, remi
 from storage.remi import Organisation
 
@@ -97,8 +98,8 @@ async def _remind(job: DueJob, services: Services, *, nudge: bool) -> str | None
         opening = (
             _nudge_opening(session, organisation, now, services)
             if nudge
-            else f"Time for {organisation.name}'s REMI check-in for {state.period.label}: "
-            "three short questions, under a minute."
+            else f"Time for {possessive(organisation.name)} REMI check-in for "
+            f"{state.period.label}: three short questions, under a minute."
         )
     if await send_to_member(services, lead_id, checkin_reply(state, opening)) is None:
         return None
@@ -125,7 +126,7 @@ def _nudge_opening(
     session: Session, organisation: Organisation, now: datetime, services: Services
 ) -> str:
     lines = [
-        f"A gentle reminder: {organisation.name}'s REMI check-in is still open. It takes "
+        f"A gentle reminder: {possessive(organisation.name)} REMI check-in is still open. It takes "
         "under a minute."
     ]
     progress = area_progress(session, organisation, now, services)
