@@ -56,7 +56,28 @@ async def test_an_odd_count_makes_one_trio_introduced_together(bot: Bot) -> None
     recipients = sorted(len(sent.to.split(",")) for sent in bot.messenger.sent)
     assert recipients == [2, 3]
     trio_message = next(s for s in bot.messenger.sent if len(s.to.split(",")) == 3)
-    assert "picked different topics" in trio_message.reply.text
+    # Nobody picked topics, so none are "different".
+    assert "picked different topics" not in trio_message.reply.text
+    assert "Not everyone picked topics, so start with the question below." in (
+        trio_message.reply.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("alice_topics", "bob_topics", "expected"),
+    [
+        ("data", "workforce", "You picked different topics: a good reason to compare notes."),
+        ("data", "", "Not everyone picked topics, so start with the question below."),
+    ],
+)
+async def test_different_topics_are_mentioned_only_when_both_picked_some(
+    bot: Bot, alice_topics: str, bob_topics: str, expected: str
+) -> None:
+    await join(bot, "alice", "Camden Council", "local authority", alice_topics)
+    await join(bot, "bob", "Barts Health", "NHS trust", bob_topics)
+    await run_until(bot, FIRST_ROUND)
+    [sent] = bot.messenger.sent
+    assert expected in sent.reply.text
 
 
 async def test_a_round_reached_after_the_next_one_was_due_introduces_nobody_to_a_past_round(
