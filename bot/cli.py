@@ -255,12 +255,19 @@ def db() -> None:
     """The database."""
 
 
+UPGRADE_SAID = {
+    migrate.Upgrade.CREATED: "Created a new database with the newest schema.",
+    migrate.Upgrade.MIGRATED: "Upgraded the database to the newest schema.",
+    migrate.Upgrade.CURRENT: "Database is up to date.",
+}
+
+
 @db.command()
 def upgrade() -> None:
     """Create or migrate the database to the newest schema."""
     settings = _settings()
-    migrate.upgrade(settings.database_url)
-    click.echo("Database is up to date.")
+    done = migrate.upgrade(settings.database_url)
+    click.echo(UPGRADE_SAID[done])
 
 
 @cli.group()

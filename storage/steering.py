@@ -522,6 +522,21 @@ def record_minutes(
     return replaced
 
 
+def file_first_minutes(
+    session: Session, meeting_id: int, text: str, recorded_by: int, now: datetime
+) -> bool:
+    """Record a meeting's minutes only if it has none; False when some are already filed.
+    The primary key decides between two who file at once: the second is refused."""
+    try:
+        with session.begin_nested():
+            session.add(
+                Minutes(meeting_id=meeting_id, text=text, recorded_by=recorded_by, recorded_at=now)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def minutes_for(session: Session, meeting_id: int) -> Minutes | None:
     return session.get(Minutes, meeting_id)
 

@@ -23,6 +23,9 @@ SHARED = frozenset(
         "handlers.registry",
         "handlers.router",
         "handlers.services",
+        "handlers.timeliness",
+        "handlers.wording",
+        "handlers.working_days",
     }
 )
 # The one module allowed to import every feature.

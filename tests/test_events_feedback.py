@@ -31,6 +31,20 @@ async def test_the_prompt_goes_to_attendees_when_the_event_ends(bot: Bot) -> Non
     assert direct_messages(bot, "cai") == []
 
 
+async def test_a_prompt_the_dispatcher_reaches_months_late_is_not_sent(bot: Bot) -> None:
+    await attended_by(bot, "ama")
+    bot.clock.set(WORKSHOP_END + timedelta(days=150))
+    await bot.app.dispatcher.run_once()
+    assert not any("How was it" in r.text for r in direct_messages(bot, "ama"))
+
+
+async def test_a_prompt_a_few_days_late_is_still_sent(bot: Bot) -> None:
+    await attended_by(bot, "ama")
+    bot.clock.set(WORKSHOP_END + timedelta(days=3))
+    await bot.app.dispatcher.run_once()
+    assert any("How was it" in r.text for r in direct_messages(bot, "ama"))
+
+
 async def test_score_comment_and_the_organisers_summary(bot: Bot) -> None:
     await attended_by(bot, "ama", "ben", "cai")
     bot.clock.set(WORKSHOP_END + timedelta(hours=1))

@@ -57,6 +57,24 @@ async def test_a_new_time_is_told_to_everyone_who_answered_with_an_updated_file(
     assert "Wed 2 Dec 2026, 14:00–16:00" in announcement_updates(bot)[-1]
 
 
+async def test_the_joining_link_goes_only_to_those_with_a_seat(bot: Bot) -> None:
+    await create_event(bot, capacity="1")
+    await bot.click("events.going", "1", as_="ama")
+    await bot.click("events.going", "1", as_="ben")  # waitlisted
+    await bot.click("events.maybe", "1", as_="cai")
+    await edit_event(bot, 1, start="Wed 2 Dec 2026 14:00", end="16:00")
+    going = direct_messages(bot, "ama")[-1]
+    assert "Join online: https://meet.example.org/remi" in going.text
+    [entry] = Calendar.from_ical(going.attachments[0].content).walk("VEVENT")
+    assert entry["URL"] == "https://meet.example.org/remi"
+    for name in ("ben", "cai"):
+        notice = direct_messages(bot, name)[-1]
+        assert notice.text.startswith("REMI drop-in workshop has changed.")
+        assert "meet.example.org" not in notice.text
+        assert "The joining link comes with a seat." in notice.text
+        assert b"meet.example.org" not in notice.attachments[0].content
+
+
 async def test_a_description_edit_bothers_nobody(bot: Bot) -> None:
     await create_event(bot)
     await bot.click("events.going", "1", as_="ama")

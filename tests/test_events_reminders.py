@@ -159,7 +159,29 @@ async def test_a_day_before_reminder_found_late_gives_way_to_the_hour_before(bot
     assert await dispatch_at(bot, WORKSHOP_START - timedelta(minutes=50)) == [
         "event:1:reminder:2:1h:20261201T1030Z"
     ]
-    assert reminders_to(bot, "ama") == ["Reminder: REMI drop-in workshop starts in 1 hour."]
+    # It says how far off the start really is when it goes.
+    assert reminders_to(bot, "ama") == ["Reminder: REMI drop-in workshop starts in 50 minutes."]
+
+
+async def test_a_late_three_day_reminder_says_how_far_off_the_start_really_is(bot: Bot) -> None:
+    await create_event(bot, reminders="3d")
+    await bot.click("events.going", "1", as_="ama")
+    # Due three days before; the dispatcher reaches it only two days before.
+    await dispatch_at(bot, WORKSHOP_START - timedelta(days=2))
+    assert reminders_to(bot, "ama") == ["Reminder: REMI drop-in workshop starts in 2 days."]
+
+
+async def test_a_seat_taken_the_evening_before_promises_only_the_hour_before_reminder(
+    bot: Bot,
+) -> None:
+    await create_event(bot)
+    bot.clock.set(WORKSHOP_START - timedelta(hours=15))
+    [reply] = await bot.click("events.going", "1", as_="ama")
+    assert "I'll remind you 1 hour before." in reply.text
+    bot.clock.set(WORKSHOP_START - timedelta(minutes=45))
+    [reply] = await bot.click("events.going", "1", as_="ben")
+    assert "remind you" not in reply.text
+    assert "It starts too soon for any of its reminders, so none will come." in reply.text
 
 
 async def test_an_rsvp_after_the_deadline_schedules_nothing(bot: Bot) -> None:

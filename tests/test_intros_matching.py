@@ -225,3 +225,36 @@ def test_a_large_round_is_matched_in_blocks_with_the_same_guarantees() -> None:
     assert not any(history.is_recent(pair) for pair in pairs)
     organisation = {p.member_id: p.organisation for p in people}
     assert sum(organisation[a] != organisation[b] for a, b in pairs) / len(pairs) > 0.99
+
+
+def test_the_trio_puts_nobody_with_someone_from_their_own_trust_when_it_can() -> None:
+    # 2 and 3, and 4 and 5, share the most topics, so the pairs alone would be 2–3 and
+    # 4–5, leaving 1 over; joining either pair would put 1 with 2 (the same trust) or with
+    # 4 (met last round).
+    people = [
+        person(1, "Guy's and St Thomas'"),
+        person(2, "Guy's and St Thomas'", topics="data,training"),
+        person(3, topics="data,training"),
+        person(4, topics="policy,REMI"),
+        person(5, topics="policy,REMI"),
+    ]
+    groups = plan(people, past({(1, 4): 1}))
+    organisations = {p.member_id: p.organisation for p in people}
+    assert everyone_once(list(groups), people)
+    assert all(organisations[a] != organisations[b] for a, b in pairs_in(list(groups)))
+    assert (1, 4) not in pairs_in(list(groups))
+
+
+def test_the_trio_repeats_no_pairing_from_last_round_when_it_can() -> None:
+    people = [
+        person(1),
+        person(2, topics="data,training"),
+        person(3, topics="data,training"),
+        person(4, topics="policy,REMI"),
+        person(5, topics="policy,REMI"),
+    ]
+    history = past({(1, 2): 1, (1, 4): 1})
+    groups = plan(people, history)
+    assert everyone_once(list(groups), people)
+    assert not pairs_in(list(groups)) & {(1, 2), (1, 4)}
+    assert max(len(group) for group in groups) == 3

@@ -56,7 +56,53 @@ async def test_an_odd_count_makes_one_trio_introduced_together(bot: Bot) -> None
     recipients = sorted(len(sent.to.split(",")) for sent in bot.messenger.sent)
     assert recipients == [2, 3]
     trio_message = next(s for s in bot.messenger.sent if len(s.to.split(",")) == 3)
-    assert "picked different topics" in trio_message.reply.text
+    # Nobody picked topics, so none are "different".
+    assert "picked different topics" not in trio_message.reply.text
+    assert "Not everyone picked topics, so start with the question below." in (
+        trio_message.reply.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("alice_topics", "bob_topics", "expected"),
+    [
+        ("data", "workforce", "You picked different topics: a good reason to compare notes."),
+        ("data", "", "Not everyone picked topics, so start with the question below."),
+    ],
+)
+async def test_different_topics_are_mentioned_only_when_both_picked_some(
+    bot: Bot, alice_topics: str, bob_topics: str, expected: str
+) -> None:
+    await join(bot, "alice", "Camden Council", "local authority", alice_topics)
+    await join(bot, "bob", "Barts Health", "NHS trust", bob_topics)
+    await run_until(bot, FIRST_ROUND)
+    [sent] = bot.messenger.sent
+    assert expected in sent.reply.text
+
+
+async def test_a_round_reached_after_the_next_one_was_due_introduces_nobody_to_a_past_round(
+    bot: Bot,
+) -> None:
+    for name, organisation in [("alice", "A"), ("bob", "B")]:
+        await join(bot, name, organisation)
+    await bot.app.dispatcher.run_once()  # plans the first round
+    # The dispatcher was down from before the first round until after the second was due.
+    bot.clock.set(SECOND_ROUND + timedelta(hours=1))
+    await bot.app.dispatcher.run_once()
+    assert not [s for s in bot.messenger.sent if "next round" in s.reply.text]
+    # The next round after the outage introduces them, naming a round still to come.
+    await run_until(bot, SECOND_ROUND + timedelta(days=14))
+    [intro, *_] = [s.reply.text for s in bot.messenger.sent if "next round" in s.reply.text]
+    assert "before the next round (Mon 4 Jan 2027" in intro
+
+
+async def test_a_did_you_meet_reached_after_the_next_round_is_not_asked(bot: Bot) -> None:
+    for name, organisation in [("alice", "A"), ("bob", "B")]:
+        await join(bot, name, organisation)
+    await run_until(bot, FIRST_ROUND)
+    # Down from before the halfway follow-up until the second round.
+    await run_until(bot, SECOND_ROUND + timedelta(hours=1))
+    assert not [s for s in bot.messenger.sent if "Did you meet" in s.reply.text]
 
 
 async def test_paused_members_are_skipped_and_back_on_time(bot: Bot) -> None:
@@ -123,7 +169,7 @@ async def test_did_you_meet_goes_to_each_person_halfway_and_only_they_can_answer
     assert "Mon 23 Nov 2026: Bob (Barts Health) (you met)" in history.text
 
 
-async def test_the_report_shows_each_round_for_admins(bot: Bot) -> None:
+async def test_the_report_counts_every_pair_in_a_trio_for_admins(bot: Bot) -> None:
     bot.grant("zoe", Role.ADMIN)
     people = [
         ("alice", "Camden Council", "local authority"),
@@ -143,12 +189,12 @@ async def test_the_report_shows_each_round_for_admins(bot: Bot) -> None:
     lines = reply.text.splitlines()
     assert lines[0] == "Peer introductions, the latest 2 round(s):"
     assert lines[1] == (
-        "• Mon 7 Dec 2026: 3 participants, 1 introduction (including 1 trio); met 0%, "
-        "cross-sector 100%, cross-organisation 100%"
+        "• Mon 7 Dec 2026: 3 participants, 1 introduction (including 1 trio); met 0%; "
+        "of 3 pairs: cross-sector 67%, cross-organisation 67%, 1 met in the 6 rounds before"
     )
     assert lines[2] == (
-        "• Mon 23 Nov 2026: 4 participants, 2 introductions; met 50%, cross-sector 100%, "
-        "cross-organisation 100%"
+        "• Mon 23 Nov 2026: 4 participants, 2 introductions; met 50%; of 2 pairs: "
+        "cross-sector 100%, cross-organisation 100%, 0 met in the 6 rounds before"
     )
 
 

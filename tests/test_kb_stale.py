@@ -74,12 +74,21 @@ async def test_reminders_keep_10_oclock_london_time_across_the_clock_change(bot:
     curators(bot)
     bot.clock.set(datetime(2027, 3, 22, 0, 1, tzinfo=UTC))  # Monday, GMT
     await bot.app.dispatcher.run_once()
-    bot.clock.set(datetime(2027, 3, 29, 0, 1, tzinfo=UTC))  # Monday, BST since Sunday
+    bot.clock.set(datetime(2027, 3, 29, 0, 1, tzinfo=UTC))  # Easter Monday, BST since Sunday
     await bot.app.dispatcher.run_once()
     assert sorted(reminder_rows(bot).values()) == [
         datetime(2027, 3, 22, 10, 0, tzinfo=UTC),
-        datetime(2027, 3, 29, 9, 0, tzinfo=UTC),
+        # Easter Monday is a bank holiday: the week's reminder waits for Tuesday.
+        datetime(2027, 3, 30, 9, 0, tzinfo=UTC),
     ]
+
+
+async def test_no_reminder_on_a_bank_holiday_monday(bot: Bot) -> None:
+    curators(bot)
+    # Monday 31 May 2027 is the spring bank holiday (10:00 BST is 09:00 UTC), and the
+    # entries due on 21 May are overdue by then.
+    assert await dispatch_at(bot, datetime(2027, 5, 31, 9, 0, tzinfo=UTC)) == []
+    assert await dispatch_at(bot, datetime(2027, 6, 1, 9, 0, tzinfo=UTC)) != []
 
 
 async def test_an_entry_a_curator_approved_is_theirs_to_review(bot: Bot) -> None:

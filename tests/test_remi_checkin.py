@@ -366,3 +366,24 @@ async def test_action_points_need_text_and_the_right_organisation(bot: Bot) -> N
     assert "Added to Camden Council's action points" in added.text
     [refused] = await bot.say("remi action add Anything", as_="mallory")
     assert "needs the equality lead role" in refused.text
+
+
+async def test_an_action_point_naming_another_organisation_is_refused(bot: Bot) -> None:
+    await register(bot, "Whittington Health", "lee")
+    await register(bot, "Guy's and St Thomas'", "kim")
+    [refused] = await bot.say("remi action add Guy's and St Thomas' Publish the pay gap", as_="lee")
+    assert refused.text.startswith(
+        "You aren't an equality lead for “Guy's and St Thomas'”, so nothing was added."
+    )
+    with bot.app.services.db.session() as session:
+        assert session.exec(select(ActionPoint)).all() == []
+    # A partner named later is part of the text; the lead's own name chooses their own.
+    [added] = await bot.say(
+        "remi action add Whittington Health: Pair with Guy's and St Thomas' on data", as_="lee"
+    )
+    assert added.text.startswith(
+        "Added to Whittington Health's action points for October to December 2026 (2026Q4): "
+        "Pair with Guy's and St Thomas' on data"
+    )
+    [theirs] = await bot.say("remi action add Train the board", as_="kim")
+    assert theirs.text.startswith("Added to Guy's and St Thomas' action points")

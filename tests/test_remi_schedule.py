@@ -5,6 +5,7 @@ in a nudge only when the area has enough organisations not to point at one."""
 from datetime import UTC, datetime, timedelta
 
 from contract.vocabulary import Platform
+from handlers.remi.schedule import plan_checkins
 from storage import due, members
 from tests.conftest import Bot
 from tests.remi_world import ADMIN, check_in, register
@@ -70,6 +71,22 @@ async def test_leads_are_prompted_then_nudged_after_3_and_7_days(bot: Bot) -> No
     }
 
 
+async def test_after_an_outage_the_prompt_goes_alone_and_stale_nudges_stay_silent(
+    bot: Bot,
+) -> None:
+    org = await register(bot, "Whittington Health", "lee")
+    await plan_checkins(bot.app.services, bot.clock.now())
+    # The dispatcher was down from before the prompt until after both nudges were due.
+    bot.clock.advance(timedelta(days=8))
+    sent = await _dispatch(bot)
+    assert [text.split(":")[0] for _, text in sent] == [
+        "Time for Whittington Health's REMI check-in for October to December 2026 (2026Q4)"
+    ]
+    assert _keys(bot, f"remi:nudge:{org}:2026Q4:") == {
+        f"remi:nudge:{org}:2026Q4:{_member(bot, 'lee')}:{days}d": "sent" for days in (3, 7)
+    }
+
+
 async def test_a_partial_check_in_is_nudged_to_finish(bot: Bot) -> None:
     org = await register(bot, "Whittington Health", "lee")
     await _dispatch(bot)
@@ -85,10 +102,13 @@ async def test_the_next_quarter_is_prompted_at_10_on_its_first_working_day(bot: 
     org = await register(bot, "Whittington Health", "lee")
     await _dispatch(bot)
     await check_in(bot, "lee", org, 2)
-    # 1 January 2027 is a Friday; in winter London time is UTC.
+    # 1 January 2027 is a Friday and a bank holiday, so the first working day is Monday
+    # 4 January; in winter London time is UTC.
     bot.clock.set(datetime(2027, 1, 1, 0, 30, tzinfo=UTC))
     assert await _dispatch(bot) == []
     bot.clock.set(datetime(2027, 1, 1, 10, 0, tzinfo=UTC))
+    assert await _dispatch(bot) == []
+    bot.clock.set(datetime(2027, 1, 4, 10, 0, tzinfo=UTC))
     [(to, text)] = await _dispatch(bot)
     assert to == "lee" and "REMI check-in for January to March 2027 (2027Q1)" in text
     dm = bot.messenger.sent[-1].reply
@@ -96,9 +116,23 @@ async def test_the_next_quarter_is_prompted_at_10_on_its_first_working_day(bot: 
     with bot.app.services.db.session() as session:
         nudges = due.keys_starting(session, f"remi:nudge:{org}:2027Q1:")
         assert [row.due_at for row in nudges] == [
-            datetime(2027, 1, 4, 10, 0, tzinfo=UTC),
-            datetime(2027, 1, 8, 10, 0, tzinfo=UTC),
+            datetime(2027, 1, 7, 10, 0, tzinfo=UTC),
+            datetime(2027, 1, 11, 10, 0, tzinfo=UTC),
         ]
+
+
+async def test_a_monthly_prompt_skips_easter_monday(bot: Bot) -> None:
+    await register(bot, "Camden Council", "kim")
+    await bot.say("remi cadence Camden Council monthly", as_=ADMIN)
+    # 1 April 2029 is Easter Sunday and the 2nd is Easter Monday: the first working day of the
+    # month is Tuesday 3 April (10:00 BST is 09:00 UTC).
+    bot.clock.set(datetime(2029, 3, 31, 23, 30, tzinfo=UTC))
+    assert await _dispatch(bot) == []
+    bot.clock.set(datetime(2029, 4, 2, 9, 0, tzinfo=UTC))
+    assert await _dispatch(bot) == []
+    bot.clock.set(datetime(2029, 4, 3, 9, 0, tzinfo=UTC))
+    [(to, text)] = await _dispatch(bot)
+    assert to == "kim" and "REMI check-in for April 2029" in text
 
 
 async def test_a_monthly_prompt_after_the_clocks_go_forward_is_at_10_london_time(

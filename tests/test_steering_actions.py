@@ -45,7 +45,7 @@ async def test_an_action_is_noted_its_owner_told_and_reminded(bot: Bot) -> None:
     }
 
     [soon] = await dispatch_at(bot, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
-    assert soon.sent == "reminded cara of action #1 (due in 3 days, on Fri 4 Dec 2026)"
+    assert soon.sent == "reminded cara of action #1: it is due in 3 days, on Fri 4 Dec 2026"
     assert dm_recipients(bot) == ["cara"]
     [today] = await dispatch_at(bot, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     [message] = dms_to(bot, "cara")
@@ -53,6 +53,46 @@ async def test_an_action_is_noted_its_owner_told_and_reminded(bot: Bot) -> None:
         "A reminder: your steering group action #1 “Draft the annual report” is due today."
     )
     assert today.sent is not None
+
+
+async def test_a_reminder_sent_after_the_due_date_says_the_action_is_overdue(bot: Bot) -> None:
+    await steering_group(bot)
+    await bot.say("action add <@console:cara> Draft the annual report due Fri 4 Dec", as_="bob")
+    # The dispatcher was down from before the three-day reminder until the day after.
+    await dispatch_at(bot, datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
+    [message] = dms_to(bot, "cara")
+    assert message.text.startswith(
+        "A reminder: your steering group action #1 “Draft the annual report” was due on "
+        "Fri 4 Dec 2026 and is overdue."
+    )
+    assert "due in 3 days" not in message.text
+
+
+async def test_a_late_three_day_reminder_counts_the_days_left_when_it_goes(bot: Bot) -> None:
+    await steering_group(bot)
+    await bot.say("action add <@console:cara> Draft the annual report due Fri 4 Dec", as_="bob")
+    await dispatch_at(bot, datetime(2026, 12, 3, 14, 0, tzinfo=UTC))
+    [message] = dms_to(bot, "cara")
+    assert "“Draft the annual report” is due tomorrow, on Fri 4 Dec 2026." in message.text
+
+
+@pytest.mark.parametrize(
+    ("added_at", "promise"),
+    [
+        (datetime(2026, 12, 2, 12, 0, tzinfo=UTC), "I'll remind cara on the day."),
+        (datetime(2026, 12, 4, 12, 0, tzinfo=UTC), "It's due too soon for a reminder."),
+    ],
+)
+async def test_the_reply_promises_only_reminders_still_to_come(
+    bot: Bot, added_at: datetime, promise: str
+) -> None:
+    await steering_group(bot)
+    bot.clock.set(added_at)
+    [noted] = await bot.say(
+        "action add <@console:cara> Draft the annual report due Fri 4 Dec 2026", as_="bob"
+    )
+    assert noted.text.endswith(promise)
+    assert "3 days before" not in noted.text
 
 
 async def test_action_reminders_are_at_nine_in_london_across_the_spring_change(bot: Bot) -> None:

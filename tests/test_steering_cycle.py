@@ -129,8 +129,10 @@ def test_poll_confirm_remind_agenda_actions_and_the_next_meeting(tmp_path: Path)
     assert f"Confirmed: the steering group meets {shown(next_meeting)}–11:30." in out
 
     out = dispatch(tmp_path, next_meeting - timedelta(days=1))
-    assert "reminded cara of action #1 (due in 3 days" in out
-    assert "reminded cara of action #1 (due today)" in out
+    # The dispatcher last ran before both reminders fell due, and now runs after the due
+    # date: one reminder, worded as things stand.
+    assert out.count("reminded cara of action #1") == 1
+    assert f"reminded cara of action #1: it was due on {action_due:%a %-d %b %Y}" in out
     post = out.split("--- post in #steering ---\n", 1)[1]
     assert post.startswith(f"Agenda for the steering group meeting, {shown(next_meeting)}–11:30:")
     assert (

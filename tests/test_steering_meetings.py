@@ -76,6 +76,34 @@ async def test_the_call_for_agenda_items_waits_for_the_wall_clock_time(bot: Bot)
     )
 
 
+async def test_a_late_call_for_agenda_items_says_how_far_off_the_meeting_is(bot: Bot) -> None:
+    bot.clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    await steering_group(bot)
+    await confirmed_meeting(bot, slots="1 Apr 2027 10:00\n2 Apr 2027 10:00", closes="+1d")
+    # Due a week before; the dispatcher was down until four days before.
+    [call] = await dispatch_at(bot, datetime(2027, 3, 28, 10, 0, tzinfo=UTC))
+    assert call.sent == "sent the call for agenda items for meeting 1 to 4 member(s)"
+    [message] = dms_to(bot, "bob")
+    assert message.text.startswith(
+        "The LARCH steering group meets in 4 days: Thu 1 Apr 2027, 10:00–11:30."
+    )
+    assert "in a week" not in message.text
+
+
+async def test_reminders_found_late_give_way_to_the_latest_one_due(bot: Bot) -> None:
+    bot.clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    await steering_group(bot)
+    await confirmed_meeting(bot, slots="1 Apr 2027 10:00\n2 Apr 2027 10:00", closes="+1d")
+    # The dispatcher was down from before the week-before call until 40 minutes before.
+    await dispatch_at(bot, datetime(2027, 4, 1, 8, 20, tzinfo=UTC))
+    [message] = dms_to(bot, "bob")
+    assert message.text.startswith("The LARCH steering group meets in 40 minutes: Thu 1 Apr")
+    assert "Join here: https://meet.example/larch" in message.text
+    # Once the meeting has started, nothing is left to say.
+    await dispatch_at(bot, datetime(2027, 4, 1, 9, 5, tzinfo=UTC))
+    assert dms_to(bot, "bob") == []
+
+
 async def test_each_reminder_goes_out_once_with_what_it_promises(bot: Bot) -> None:
     await steering_group(bot)
     meeting = await confirmed_meeting(bot)
@@ -103,7 +131,7 @@ async def test_each_reminder_goes_out_once_with_what_it_promises(bot: Bot) -> No
     assert link.sent == "sent the joining link for meeting 1 to 3 member(s)"
     assert sorted(dm_recipients(bot)) == ["bob", "chair", "dev"]  # cara can't attend
     [hour_before] = dms_to(bot, "bob")
-    assert "meets in an hour: Tue 8 Dec 2026, 10:00–11:30. Join here: " in hour_before.text
+    assert "meets in 1 hour: Tue 8 Dec 2026, 10:00–11:30. Join here: " in hour_before.text
     assert hour_before.link is not None and hour_before.link.url == "https://meet.example/larch"
     assert await dispatch_at(bot, datetime(2026, 12, 9, tzinfo=UTC)) == []
 

@@ -17,7 +17,7 @@ async def test_minutes_need_a_meeting_that_has_taken_place(bot: Bot) -> None:
     assert history.text == "No steering group meeting has taken place yet."
 
 
-async def test_minutes_are_filed_replaced_and_read_back(bot: Bot) -> None:
+async def test_minutes_are_filed_replaced_by_the_chair_and_read_back(bot: Bot) -> None:
     await steering_group(bot)
     await confirmed_meeting(bot)
     bot.clock.set(AFTER_THE_MEETING)
@@ -25,14 +25,36 @@ async def test_minutes_are_filed_replaced_and_read_back(bot: Bot) -> None:
         [
             ("minutes", "No minutes yet for the meeting on Tue 8 Dec 2026, 10:00."),
             ("minutes https://docs.example/draft", "Filed the minutes of the meeting on Tue 8"),
-            ("minutes https://docs.example/final", "Replaced the earlier minutes of the meeting"),
-            (
-                "minutes",
-                "Minutes of the meeting on Tue 8 Dec 2026, 10:00:\nhttps://docs.example/final",
-            ),
         ],
         as_="bob",
     )
+    await bot.verify_dialog(
+        [("minutes https://docs.example/final", "Replaced the earlier minutes of the meeting")],
+        as_=CHAIR,
+    )
+    await bot.verify_dialog(
+        [
+            (
+                "minutes",
+                "Minutes of the meeting on Tue 8 Dec 2026, 10:00:\nhttps://docs.example/final",
+            )
+        ],
+        as_="bob",
+    )
+
+
+async def test_only_the_chair_or_an_admin_replaces_minutes(bot: Bot) -> None:
+    await steering_group(bot)
+    await confirmed_meeting(bot)
+    bot.clock.set(AFTER_THE_MEETING)
+    await bot.say("minutes https://docs.example/agreed", as_=CHAIR)
+    [refused] = await bot.say("minutes https://docs.example/my-version", as_="cara")
+    assert refused.text == (
+        "The minutes of the meeting on Tue 8 Dec 2026, 10:00 are already filed, and only the "
+        "chair (or an admin) can replace them. `minutes` shows them."
+    )
+    [kept] = await bot.say("minutes", as_="bob")
+    assert kept.text.endswith("https://docs.example/agreed")
 
 
 async def test_history_lists_meetings_with_their_minutes_and_the_actions_they_created(

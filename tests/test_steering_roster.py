@@ -109,6 +109,11 @@ async def test_the_chair_sets_the_quorum_and_members_cannot(bot: Bot) -> None:
         ],
         as_=CHAIR,
     )
+    [too_many] = await bot.say("steering quorum 5", as_=CHAIR)
+    assert too_many.text == (
+        "The steering group has 4 members, so a quorum of 5 could never be met. Give a number "
+        "from 1 to 4."
+    )
     [refused] = await bot.say("steering quorum 1", as_="bob")
     assert "Only the steering group's chair" in refused.text
     [listing] = await bot.say("steering members", as_="bob")

@@ -32,7 +32,9 @@ def feed_for_member(services: Services, member_id: int, stamp: datetime) -> byte
     cancelled, so subscribed calendars drop them."""
     with services.db.session() as session:
         theirs = events.events_of_member(session, member_id, IN_FEED, stamp - FEED_KEEPS_PAST)
-    return calendar_bytes([views.calendar_item(e) for e in theirs], stamp, name="LARCH events")
+    return calendar_bytes(
+        [views.calendar_item(e, with_link=True) for e in theirs], stamp, name="LARCH events"
+    )
 
 
 def feed_for_token(services: Services, match: Mapping[str, str]) -> bytes | None:

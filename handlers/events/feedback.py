@@ -3,6 +3,7 @@ an optional comment. The organiser reads the summary with `event feedback <id>`.
 are shown without names, so people can be candid."""
 
 from collections import Counter
+from datetime import timedelta
 
 from contract.params import Number
 from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
@@ -11,6 +12,7 @@ from handlers.events import arguments
 from handlers.events.reminders import FEEDBACK_KIND
 from handlers.notify import send_to_member
 from handlers.services import Services
+from handlers.timeliness import too_late
 from storage import events, members
 from storage.events import Event
 
@@ -19,14 +21,23 @@ COMMENT_BUTTON_ACTION = "events.comment_form"
 COMMENT_ACTION = "events.comment"
 SCORE = Number("score", "A score from 1 to 5", maximum=5)
 NOT_A_SCORE = Reply("That button doesn't carry a score I understand.", private=True)
+# A prompt later than this is dropped: after a fortnight people no longer remember an event
+# well enough to score it fairly, and organisers plan the next one (there are at least four a
+# year) from what came in while it was fresh; "How was it?" months on reads as a mistake.
+FEEDBACK_USEFUL_FOR = timedelta(days=14)
 
 
 async def send_feedback_prompt(job: DueJob, services: Services) -> str | None:
-    """Due when the event ends; sent only if the member still had a seat."""
+    """Due when the event ends; sent only if the member still had a seat, and not when the
+    dispatcher reaches it more than `FEEDBACK_USEFUL_FOR` after the event."""
     event_id, member_id = int(job.payload["event_id"]), int(job.payload["member_id"])
     with services.db.session() as session:
         event = events.get_event(session, event_id)
-        if event is None or not events.is_going(session, event, member_id):
+        if (
+            event is None
+            or not events.is_going(session, event, member_id)
+            or too_late(event.ends_at, services.clock.now(), FEEDBACK_USEFUL_FOR)
+        ):
             return None
         name = members.profile(session, member_id).display_name
     if await send_to_member(services, member_id, feedback_prompt(event)) is None:

@@ -69,7 +69,9 @@ async def update_event(request: Request, services: Services) -> Reply:
         concerned = events.members_with_status(session, event.id, CONCERNED)
     told = 0
     if _moved(before, event):
-        told = await tell(services, concerned, _change_notice(event, services))
+        without_seat = [m for m in concerned if m not in going]
+        told = await tell(services, going, _change_notice(event, services, has_seat=True))
+        told += await tell(services, without_seat, _change_notice(event, services, has_seat=False))
     await tell(services, promoted, _promotion_notice(event, services))
     await refresh_announcements(services, event.id)
     lines = [f"Saved event {event.id}, {event.title}."]
@@ -125,7 +127,7 @@ async def cancel_event(request: Request, services: Services) -> Reply:
         "been cancelled. Sorry for the change of plans. The attached file removes it from "
         "your calendar.",
         title=f"Cancelled: {event.title}",
-        attachments=(ics_attachment(views.calendar_item(event), now),),
+        attachments=(ics_attachment(views.calendar_item(event, with_link=False), now),),
     )
     told = await tell(services, concerned, notice)
     await refresh_announcements(services, event.id)
@@ -254,16 +256,18 @@ def _moved(before: Event, after: Event) -> bool:
     )
 
 
-def _change_notice(event: Event, services: Services) -> Reply:
-    lines = [
-        f"{event.title} has changed. The details now:",
-        *views.going_details(event, services.timezone),
-    ]
+def _change_notice(event: Event, services: Services, *, has_seat: bool) -> Reply:
+    """The joining link goes only to those with a seat, not to the waitlist or the maybes."""
+    details = views.going_details if has_seat else views.when_and_where
+    lines = [f"{event.title} has changed. The details now:", *details(event, services.timezone)]
+    if event.online_link and not has_seat:
+        lines.append("The joining link comes with a seat.")
     lines.append("The attached file updates it in your calendar.")
+    item = views.calendar_item(event, with_link=has_seat)
     return Reply(
         "\n".join(lines),
         title=f"Changed: {event.title}",
-        attachments=(ics_attachment(views.calendar_item(event), services.clock.now()),),
+        attachments=(ics_attachment(item, services.clock.now()),),
     )
 
 

@@ -15,9 +15,9 @@ that earns them, so an RSVP and its reminders commit together.
   sent 3 hours before the start would be wrong.
 
 The job handler re-reads the event and the RSVP before sending, so a row that slipped past
-a cancellation (or a reminder for someone no longer going) sends nothing; and a reminder
-sent late, after a shorter one has fallen due, stays silent rather than say "tomorrow" an
-hour before the start.
+a cancellation (or a reminder for someone no longer going) sends nothing. A reminder sent
+late follows `handlers/timeliness.py`: it says how far off the start really is, and stays
+silent once a shorter one has fallen due rather than say "tomorrow" an hour before the start.
 """
 
 from datetime import datetime
@@ -26,9 +26,10 @@ from sqlmodel import Session
 
 from contract.specs import DueJob, JobSpec
 from handlers.events import views
-from handlers.events.timing import offset_label, reminder_due_at
+from handlers.events.timing import offset_label, reminder_due_at, reminders_ahead
 from handlers.notify import send_to_member
 from handlers.services import Services
+from handlers.timeliness import superseded
 from storage import due, events, members
 from storage.events import Event, RsvpStatus
 
@@ -50,22 +51,20 @@ def feedback_key(event_id: int, member_id: int, ends_at: datetime) -> str:
 
 def schedule_member(session: Session, event: Event, member_id: int, services: Services) -> None:
     """Due rows for a member who now has a seat."""
-    now = services.clock.now()
-    for minutes in event.reminder_minutes:
+    for minutes in reminders_ahead(event, services.clock.now(), services.timezone):
         at = reminder_due_at(event.starts_at, minutes, services.timezone)
-        if at > now:
-            due.schedule(
-                session,
-                reminder_key(event.id, member_id, minutes, event.starts_at),
-                REMINDER_KIND,
-                at,
-                {
-                    "event_id": event.id,
-                    "member_id": member_id,
-                    "minutes": minutes,
-                    "starts_at": event.starts_at.isoformat(),
-                },
-            )
+        due.schedule(
+            session,
+            reminder_key(event.id, member_id, minutes, event.starts_at),
+            REMINDER_KIND,
+            at,
+            {
+                "event_id": event.id,
+                "member_id": member_id,
+                "minutes": minutes,
+                "starts_at": event.starts_at.isoformat(),
+            },
+        )
     due.schedule(
         session,
         feedback_key(event.id, member_id, event.ends_at),
@@ -104,24 +103,21 @@ async def send_reminder(job: DueJob, services: Services) -> str | None:
             or event.starts_at.isoformat() != job.payload["starts_at"]
             or minutes not in event.reminder_minutes
             or now >= event.starts_at
-            or _superseded(event, minutes, now, services)
+            or superseded(
+                (
+                    reminder_due_at(event.starts_at, shorter, services.timezone)
+                    for shorter in event.reminder_minutes
+                    if shorter < minutes
+                ),
+                now,
+            )
         ):
             return None
         name = members.profile(session, member_id).display_name
-    reply = views.reminder(event, minutes, services.timezone, now)
+    reply = views.reminder(event, services.timezone, now)
     if await send_to_member(services, member_id, reply) is None:
         return None
     return f"reminded {name} of “{event.title}” ({offset_label(minutes)} before)"
-
-
-def _superseded(event: Event, minutes: int, now: datetime, services: Services) -> bool:
-    """A late reminder (the dispatcher was down) whose shorter successor is already due
-    would say "tomorrow" an hour before the start: the successor speaks instead."""
-    return any(
-        reminder_due_at(event.starts_at, shorter, services.timezone) <= now
-        for shorter in event.reminder_minutes
-        if shorter < minutes
-    )
 
 
 JOBS = [JobSpec(REMINDER_KIND, send_reminder)]

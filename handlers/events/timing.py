@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from storage.events import Event
+
 MINUTES_PER_DAY = 24 * 60
 DEFAULT_REMINDER_MINUTES = (MINUTES_PER_DAY, 60)
 MAX_REMINDERS = 4
@@ -86,19 +88,18 @@ def duration_words(minutes: int) -> str:
     return _plural(minutes, "minute")
 
 
-def starts_in_words(minutes: int) -> str:
-    """How a reminder says when: "tomorrow", "in 3 days", "in 1 hour"."""
-    if minutes == MINUTES_PER_DAY:
-        return "tomorrow"
-    return f"in {duration_words(minutes)}"
-
-
 def reminder_due_at(starts_at: datetime, minutes: int, tz: ZoneInfo) -> datetime:
     if minutes % MINUTES_PER_DAY:
         return starts_at - timedelta(minutes=minutes)
     local = starts_at.astimezone(tz)
     same_time_earlier = (local.replace(tzinfo=None) - timedelta(minutes=minutes)).replace(tzinfo=tz)
     return same_time_earlier.astimezone(UTC)
+
+
+def reminders_ahead(event: Event, now: datetime, tz: ZoneInfo) -> list[int]:
+    """The event's reminder offsets whose time is still to come: only these are scheduled,
+    and only these are promised."""
+    return [m for m in event.reminder_minutes if reminder_due_at(event.starts_at, m, tz) > now]
 
 
 def _plural(n: int, word: str) -> str:

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 from contract.vocabulary import Button, ButtonStyle, Reply
 from contract.when import format_span, format_when
-from handlers.events.timing import describe_offsets, starts_in_words
+from handlers.events.timing import describe_offsets, reminders_ahead
 from handlers.ics import CalendarItem, ics_attachment
+from handlers.timeliness import until_words
 from storage.events import Counts, Event, MyRsvp, RsvpStatus
 
 GOING_ACTION = "events.going"
@@ -133,7 +134,8 @@ def show_button(event: Event) -> Button:
     )
 
 
-def calendar_item(event: Event) -> CalendarItem:
+def calendar_item(event: Event, *, with_link: bool) -> CalendarItem:
+    """The event for a calendar; `with_link` only for someone with a seat."""
     return CalendarItem(
         uid=f"larch-event-{event.id}@larch-hub",
         title=event.title,
@@ -141,17 +143,23 @@ def calendar_item(event: Event) -> CalendarItem:
         end=event.ends_at,
         description=event.description,
         location=event.venue or ("Online" if event.online_link else ""),
-        url=event.online_link or "",
+        url=event.online_link if with_link and event.online_link else "",
         sequence=event.sequence,
         cancelled=event.cancelled_at is not None,
     )
 
 
-def going_details(event: Event, tz: ZoneInfo) -> list[str]:
-    """What someone with a seat needs: when, where, the joining link."""
+def when_and_where(event: Event, tz: ZoneInfo) -> list[str]:
+    """What anyone who answered may know; the joining link is only for those with a seat."""
     lines = [f"When: {format_span(event.starts_at, event.ends_at, tz)} (London time)"]
     if event.venue:
         lines.append(f"Where: {event.venue}")
+    return lines
+
+
+def going_details(event: Event, tz: ZoneInfo) -> list[str]:
+    """What someone with a seat needs: when, where, the joining link."""
+    lines = when_and_where(event, tz)
     if event.online_link:
         lines.append(f"Join online: {event.online_link}")
     return lines
@@ -162,9 +170,7 @@ def seat_reply(event: Event, opening: str, tz: ZoneInfo, stamp: datetime) -> Rep
     lines = [
         opening,
         *going_details(event, tz),
-        f"I'll remind you {describe_offsets(event.reminder_minutes)}."
-        if event.reminder_minutes
-        else "The organiser has switched reminders off for this event.",
+        _reminders_promised(event, tz, stamp),
         "The calendar file adds it to Outlook or Google Calendar. If your plans change, "
         "press Can't go so your seat goes to the next person.",
     ]
@@ -173,14 +179,14 @@ def seat_reply(event: Event, opening: str, tz: ZoneInfo, stamp: datetime) -> Rep
         title=event.title,
         link=_join_button(event),
         buttons=(Button("Can't go", action_id=CANT_GO_ACTION, value=str(event.id)),),
-        attachments=(ics_attachment(calendar_item(event), stamp),),
+        attachments=(ics_attachment(calendar_item(event, with_link=True), stamp),),
         private=True,
     )
 
 
-def reminder(event: Event, minutes: int, tz: ZoneInfo, stamp: datetime) -> Reply:
+def reminder(event: Event, tz: ZoneInfo, stamp: datetime) -> Reply:
     lines = [
-        f"Reminder: {event.title} starts {starts_in_words(minutes)}.",
+        f"Reminder: {event.title} starts {until_words(event.starts_at, stamp, tz)}.",
         *going_details(event, tz),
         "The calendar file is attached. Can't make it after all? Press Can't go to free your seat.",
     ]
@@ -189,8 +195,19 @@ def reminder(event: Event, minutes: int, tz: ZoneInfo, stamp: datetime) -> Reply
         title=f"Reminder: {event.title}",
         link=_join_button(event),
         buttons=(Button("Can't go", action_id=CANT_GO_ACTION, value=str(event.id)),),
-        attachments=(ics_attachment(calendar_item(event), stamp),),
+        attachments=(ics_attachment(calendar_item(event, with_link=True), stamp),),
     )
+
+
+def _reminders_promised(event: Event, tz: ZoneInfo, now: datetime) -> str:
+    """Only reminders whose time is still to come: one 24 hours before an event tomorrow
+    morning will not be sent, so it is not promised."""
+    if not event.reminder_minutes:
+        return "The organiser has switched reminders off for this event."
+    ahead = reminders_ahead(event, now, tz)
+    if not ahead:
+        return "It starts too soon for any of its reminders, so none will come."
+    return f"I'll remind you {describe_offsets(ahead)}."
 
 
 def _join_button(event: Event) -> Button | None:

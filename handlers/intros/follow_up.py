@@ -4,9 +4,11 @@ change the answer, and only with one of the three answers."""
 
 from contract.specs import DueJob, Request
 from contract.vocabulary import Button, ButtonStyle, Reply
+from handlers.intros import cadence
 from handlers.intros.profile import people
 from handlers.notify import send_to_member
 from handlers.services import Services
+from handlers.timeliness import superseded
 from storage import intros as store
 
 ANSWER_ACTION = "intros.met"
@@ -22,6 +24,8 @@ async def ask_whether_met(job: DueJob, services: Services) -> str | None:
         group = store.group(session, job.payload["group"])
     if group is None or len(group.members) < 2:
         return None
+    if superseded([cadence.next_round(services, group.round_at)], services.clock.now()):
+        return None  # "this round" is over: the next one has made new introductions
     for member in group.members:
         others = people(group.others(member.member_id))
         buttons = tuple(

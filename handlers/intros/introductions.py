@@ -13,6 +13,7 @@ from handlers.intros import cadence
 from handlers.intros.profile import TOPICS, listed
 from handlers.notify import where_to_reach
 from handlers.services import Services
+from handlers.timeliness import superseded
 from storage import intros as store
 from storage.intros import GroupMember, GroupView
 
@@ -32,6 +33,7 @@ FIRST_QUESTIONS = {
     "community engagement": "Which community partnership has taught you the most, and why?",
     "policy": "Which policy change made the most practical difference where you work?",
 }
+NO_TOPICS_TO_COMPARE = "Not everyone picked topics, so start with the question below."
 OPENING_QUESTION = (
     "What is one change your organisation made on race equity this year, and what made it stick?"
 )
@@ -42,6 +44,8 @@ async def introduce(job: DueJob, services: Services) -> str | None:
         group = store.group(session, job.payload["group"])
     if group is None or len(group.members) < 2:
         return None  # people left or deleted their data since the round was made
+    if superseded([cadence.next_round(services, group.round_at)], services.clock.now()):
+        return None  # the next round introduces them instead
     places = {m.member_id: where_to_reach(services, m.member_id) for m in group.members}
     # The outcome is logged: it says how many, not who.
     people = f"{len(group.members)} people"
@@ -64,7 +68,9 @@ def _group_message(group: GroupView, services: Services) -> Reply:
     lines = [
         "Meet each other! This round's peer introduction:",
         *(f"• {m.name}, {m.organisation} ({m.sector})" for m in group.members),
-        _topics_line(topics, "You") if len(group.members) == 2 else _trio_topics_line(topics),
+        _topics_line(topics, "You", group.members)
+        if len(group.members) == 2
+        else _trio_topics_line(topics, group.members),
         f"A first question: “{_first_question(topics)}”",
         _closing(group, services),
     ]
@@ -85,7 +91,7 @@ def _direct_message(
         all_shared += [t for t in topics if t not in all_shared]
         lines.append(f"• {other.name} from {other.organisation} ({other.sector}).")
         lines.append("  " + _how_to_reach(other, places[other.member_id], own_place))
-        lines.append("  " + _topics_line(topics, f"You and {other.name}"))
+        lines.append("  " + _topics_line(topics, f"You and {other.name}", (member, other)))
     lines.append(f"A first question: “{_first_question(all_shared)}”")
     lines.append(_closing(group, services))
     return Reply("\n".join(lines), title="Peer introduction")
@@ -114,16 +120,25 @@ def _shared(*topic_sets: Iterable[str]) -> list[str]:
     return [topic for topic in TOPICS if topic in common]
 
 
-def _topics_line(topics: list[str], who: str) -> str:
-    if not topics:
+def _topics_line(topics: list[str], who: str, people: Iterable[GroupMember]) -> str:
+    if topics:
+        return f"{who} both want to talk about {listed(topics)}."
+    if _all_picked(people):
         return f"{who} picked different topics: a good reason to compare notes."
-    return f"{who} both want to talk about {listed(topics)}."
+    return NO_TOPICS_TO_COMPARE
 
 
-def _trio_topics_line(topics: list[str]) -> str:
-    if not topics:
+def _trio_topics_line(topics: list[str], people: Iterable[GroupMember]) -> str:
+    if topics:
+        return f"Between you, you want to talk about {listed(topics)}."
+    if _all_picked(people):
         return "You picked different topics: a good reason to compare notes."
-    return f"Between you, you want to talk about {listed(topics)}."
+    return NO_TOPICS_TO_COMPARE
+
+
+def _all_picked(people: Iterable[GroupMember]) -> bool:
+    """Topics can only be "different" when everyone picked some."""
+    return all(person.topics for person in people)
 
 
 def _first_question(topics: list[str]) -> str:

@@ -14,8 +14,11 @@ Rules that are never traded away:
   attempt leaves someone unmatched who could have been matched is the graph rebuilt with
   those pairs at a heavy penalty (they lack the top level), so repeats are as few as
   possible and happen only when nothing else pairs everyone;
-- an odd person out joins the pair where they fit best by the same weights, never a pair
-  with someone they excluded or who excluded them; that makes the round's one trio.
+- an odd person out makes the round's one trio by the same rules: never with someone they
+  excluded or who excluded them, and, while any arrangement allows it, with nobody from
+  their own organisation and nobody they met recently. Joining the pair they fit best is
+  tried first; when that breaks a rule, they may instead take one person's place in a
+  pair while that person joins another pair, whichever gives the round the most weight.
 
 Scale, and the trade-off. networkx's blossom algorithm is pure Python and roughly cubic
 in the number of people, and a sparser graph does not rescue it: augmenting paths just
@@ -108,8 +111,12 @@ def plan_round(
     if len(leftovers) > 1:
         pairs, leftovers = _match(leftovers, past, rng)
         groups += pairs
-    for person in leftovers:
-        _join_best_pair(person, groups, past)
+    if leftovers:
+        # Sized so that a total over every pair of the round, trios' three pairs each
+        # included, is still compared level by level.
+        weights = _Weights(2 * len(profiles), max(p.topics.bit_count() for p in profiles), past)
+        for person in leftovers:
+            _make_trio(person, groups, weights)
     return [tuple(sorted(p.member_id for p in group)) for group in groups]
 
 
@@ -230,17 +237,50 @@ def _max_weight_pairs(edges: Iterable[tuple[int, int, int]]) -> list[Pair]:
     return list(nx.max_weight_matching(graph, maxcardinality=True))
 
 
-def _join_best_pair(person: _Profile, groups: list[list[_Profile]], past: Past) -> None:
-    """Make a trio with the pair `person` fits best; nobody excluded on either side."""
-    weights = _Weights(3, person.topics.bit_count(), past)
-    best: tuple[int, list[_Profile]] | None = None
-    for group in groups:
-        if len(group) != 2 or any(
-            pair_key(person.member_id, other.member_id) in past.excluded for other in group
-        ):
-            continue
-        score = sum(weights(person, other) for other in group)
-        if best is None or score > best[0]:
-            best = (score, group)
-    if best is not None:
-        best[1].append(person)
+def _make_trio(person: _Profile, groups: list[list[_Profile]], weights: _Weights) -> None:
+    """Put `person` in a trio: with the pair they fit best, or, when every such trio would
+    pair them with someone from their organisation or someone they met recently, by moving
+    one member of a pair into another pair and taking their place, if that scores more."""
+    pairs = [group for group in groups if len(group) == 2]
+    joins = [
+        (_joined_weight(person, pair, weights), pair)
+        for pair in pairs
+        if _may_join(person, pair, weights.past)
+    ]
+    best_join = max(joins, key=lambda option: option[0], default=None)
+    if best_join is not None and all(_keeps_the_rules(person, o, weights) for o in best_join[1]):
+        best_join[1].append(person)
+        return
+    best_swap: tuple[int, list[_Profile], _Profile, list[_Profile]] | None = None
+    for pair in pairs:
+        for stays, moves in (pair, pair[::-1]):
+            if pair_key(person.member_id, stays.member_id) in weights.past.excluded:
+                continue
+            change = weights(person, stays) - weights(*pair)
+            for other in pairs:
+                if other is pair or not _may_join(moves, other, weights.past):
+                    continue
+                score = change + _joined_weight(moves, other, weights)
+                if best_swap is None or score > best_swap[0]:
+                    best_swap = (score, pair, moves, other)
+    if best_swap is not None and (best_join is None or best_swap[0] > best_join[0]):
+        _, pair, moves, other = best_swap
+        pair[pair.index(moves)] = person
+        other.append(moves)
+    elif best_join is not None:
+        best_join[1].append(person)
+
+
+def _joined_weight(person: _Profile, pair: list[_Profile], weights: _Weights) -> int:
+    return sum(weights(person, other) for other in pair)
+
+
+def _may_join(person: _Profile, pair: list[_Profile], past: Past) -> bool:
+    return all(pair_key(person.member_id, o.member_id) not in past.excluded for o in pair)
+
+
+def _keeps_the_rules(a: _Profile, b: _Profile, weights: _Weights) -> bool:
+    """Different organisations and not met recently: what every pair gets while it can."""
+    return a.organisation != b.organisation and not weights.past.is_recent(
+        pair_key(a.member_id, b.member_id)
+    )

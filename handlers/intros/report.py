@@ -1,45 +1,67 @@
 """`intros report` (admins): per round, how many took part, how many introductions were made,
-and what share met, crossed sectors and crossed organisations. Organisations and sectors
-are as they were at the round."""
+what share met, and, counting every pair within a group (a trio is three pairs), what share
+crossed sectors and organisations and how many pairs had already met in the rounds the
+matcher keeps apart. Organisations and sectors are as they were at the round."""
 
+import itertools
 from collections.abc import Callable
+from typing import TypeVar
 
 from contract.specs import Request
 from contract.vocabulary import Reply
+from handlers.intros.matching import Pair, pair_key
+from handlers.intros.rounds import RECENT_ROUNDS
 from handlers.services import Services
 from storage import intros as store
-from storage.intros import GroupView
+from storage.intros import GroupMember
 
 ROUNDS_SHOWN = 12
+T = TypeVar("T")
 
 
 async def report(request: Request, services: Services) -> Reply:
     with services.db.session() as session:
-        rounds = store.rounds_with_groups(session, ROUNDS_SHOWN)
+        rounds = [
+            (round_row, groups, _recent_pairs(store.past_rounds(session, round_row.scheduled_for)))
+            for round_row, groups in store.rounds_with_groups(session, ROUNDS_SHOWN)
+        ]
     if not rounds:
         return Reply("No rounds yet: the first is made when its time comes.", private=True)
     lines = [f"Peer introductions, the latest {len(rounds)} round(s):"]
-    for round_row, groups in rounds:
+    for round_row, groups, met_recently in rounds:
         day = round_row.scheduled_for.astimezone(services.timezone)
         trios = sum(1 for g in groups if len(g.members) > 2)
         made = f"{len(groups)} introduction{'' if len(groups) == 1 else 's'}"
         if trios:
             made += f" (including {trios} {'trio' if trios == 1 else 'trios'})"
+        pairs = [pair for group in groups for pair in itertools.combinations(group.members, 2)]
+        repeats = sum(1 for a, b in pairs if pair_key(a.member_id, b.member_id) in met_recently)
         lines.append(
             f"• {day:%a %-d %b %Y}: {round_row.participants} participants, {made}; "
-            f"met {_share(groups, lambda g: g.met == 'yes')}, "
-            f"cross-sector {_share(groups, lambda g: _differ(g, 'sector'))}, "
-            f"cross-organisation {_share(groups, lambda g: _differ(g, 'organisation'))}"
+            f"met {_share(groups, lambda g: g.met == 'yes')}; "
+            f"of {len(pairs)} pair{'' if len(pairs) == 1 else 's'}: "
+            f"cross-sector {_share(pairs, lambda p: _differ(p, 'sector'))}, "
+            f"cross-organisation {_share(pairs, lambda p: _differ(p, 'organisation'))}, "
+            f"{repeats} met in the {RECENT_ROUNDS} rounds before"
         )
     return Reply("\n".join(lines), title="Peer introductions report", private=True)
 
 
-def _differ(group: GroupView, attribute: str) -> bool:
-    values = {getattr(m, attribute).casefold() for m in group.members}
-    return len(values) > 1
+def _recent_pairs(earlier_rounds: list[list[list[int]]]) -> set[Pair]:
+    return {
+        pair_key(a, b)
+        for groups in earlier_rounds[:RECENT_ROUNDS]
+        for members in groups
+        for a, b in itertools.combinations(members, 2)
+    }
 
 
-def _share(groups: list[GroupView], test: Callable[[GroupView], bool]) -> str:
-    if not groups:
+def _differ(pair: tuple[GroupMember, GroupMember], attribute: str) -> bool:
+    first, second = (getattr(m, attribute).casefold() for m in pair)
+    return first != second
+
+
+def _share(items: list[T], test: Callable[[T], bool]) -> str:
+    if not items:
         return "–"
-    return f"{sum(1 for g in groups if test(g)) / len(groups):.0%}"
+    return f"{sum(1 for item in items if test(item)) / len(items):.0%}"

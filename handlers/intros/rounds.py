@@ -4,6 +4,11 @@ in one transaction with a due row per group for its introduction and its follow-
 Safe to run twice: the round's key is unique, so a second run (the scheduler firing twice,
 or a restart after the round was written) finds it made and does nothing; the per-group
 due rows are what a restart picks up to finish sending introductions.
+
+A round the dispatcher reaches only after the next round's time is not made: its
+introductions would ask people to meet "before the next round", which has passed, and the
+next round introduces them instead (`handlers/timeliness.py`). Introductions and
+"Did you meet?" follow the same rule.
 """
 
 import random
@@ -12,6 +17,7 @@ from contract.specs import DueJob
 from handlers.intros import cadence
 from handlers.intros.matching import Participant, Past, pair_key, plan_round
 from handlers.services import Services
+from handlers.timeliness import superseded
 from storage import due
 from storage import intros as store
 from storage.intros import IntroParticipant
@@ -25,6 +31,8 @@ RECENT_ROUNDS = 6
 async def run_round(job: DueJob, services: Services) -> str | None:
     key = job.payload["round"]
     at = job.due_at
+    if superseded([cadence.next_round(services, at)], services.clock.now()):
+        return None
     with services.db.session() as session:
         if store.round_exists(session, key):
             return None

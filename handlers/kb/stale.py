@@ -1,6 +1,7 @@
 """Keeping entries true. Every entry has a review date and an owner: the curator who
-approved it, or the curators together (the content files' `owner: curators`). Each Monday
-morning every curator gets the entries they look after that are due within the week or
+approved it, or the curators together (the content files' `owner: curators`). Each week,
+on the morning of its first working day (Monday, or Tuesday after a bank holiday), every
+curator gets the entries they look after that are due within the week or
 overdue, with two buttons each: "Still accurate" moves the review date on six months, and
 "Needs change" asks what, and puts the note in the curators' queue. `kb stale` lists
 everything due, whoever owns it.
@@ -26,6 +27,7 @@ from handlers.kb.library import (
 from handlers.kb.weeks import at_local, monday_of, week_key
 from handlers.notify import send_to_member
 from handlers.services import Services
+from handlers.working_days import first_working_day_from
 from knowledge.entries import Entry
 from knowledge.search import SearchIndex
 from storage import due, kb, members
@@ -34,7 +36,8 @@ STILL_ACCURATE = "kb.still_accurate"
 NEEDS_CHANGE = "kb.needs_change"
 CHANGE_NOTE = "kb.change_note"
 REMINDER_KIND = "kb.review_reminder"
-# Reminders go on Monday at 10:00, London time, and cover what falls due before the next.
+# Reminders go at 10:00, London time, on the week's first working day, and cover what falls
+# due before the next.
 REMIND_AT = time(10, 0)
 DUE_WITHIN = timedelta(days=7)
 MAX_LISTED = 15
@@ -80,7 +83,7 @@ async def plan_reminders(services: Services, now: datetime) -> None:
     """Make sure every curator has this week's reminder due (sent at once to a curator
     who joins mid-week)."""
     monday = monday_of(now, services.timezone)
-    remind_at = at_local(monday, REMIND_AT, services.timezone)
+    remind_at = at_local(first_working_day_from(monday), REMIND_AT, services.timezone)
     with services.db.session() as session:
         for curator in members.holders_of(session, Role.CURATOR):
             key = f"kb:stale:{week_key(monday)}:{curator.id}"

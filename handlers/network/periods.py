@@ -7,10 +7,11 @@ overlaps it, so monthly and quarterly organisations sit in one picture.
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from contract.params import ArgumentError, Param, ReadContext, quoted
+from handlers.working_days import first_working_day_from
 
 QUARTER = re.compile(r"^(?P<year>\d{4})\s*[Qq](?P<quarter>[1-4])$")
 MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
@@ -99,11 +100,10 @@ def current_period(cadence: str, now: datetime, tz: ZoneInfo) -> Period:
 
 
 def first_prompt_time(period: Period, tz: ZoneInfo) -> datetime:
-    """10:00 London time on the period's first weekday, in UTC."""
-    day = datetime(period.year, period.first_month, 1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day.date(), PROMPT_AT, tzinfo=tz).astimezone(UTC)
+    """10:00 London time on the period's first working day (no weekend, no bank holiday in
+    England), in UTC."""
+    day = first_working_day_from(date(period.year, period.first_month, 1))
+    return datetime.combine(day, PROMPT_AT, tzinfo=tz).astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from handlers.network.periods import Period, current_period
 from handlers.remi.organisations import ONE_YOU_LEAD
 from handlers.remi.privacy import may_answer
 from handlers.services import Services
+from handlers.wording import possessive
 from knowledge.remi import STAGES
 from storage import due, members, remi
 from storage.remi import CheckIn, Details, Organisation
@@ -316,7 +317,7 @@ def _thanks(
     organisation: Organisation, period: Period, checkin: CheckIn, services: Services
 ) -> Reply:
     lines = [
-        f"Thank you: {organisation.name}'s check-in for {period.label} is complete.",
+        f"Thank you: {possessive(organisation.name)} check-in for {period.label} is complete.",
         *answer_lines(checkin),
     ]
     buttons = []

@@ -17,12 +17,16 @@ from handlers.network.periods import current_period, first_prompt_time
 from handlers.notify import send_to_member
 from handlers.remi.checkin import checkin_reply, checkin_state
 from handlers.services import Services
+from handlers.timeliness import superseded
+from handlers.wording import possessive
 from storage import due, remi
 from storage.remi import Organisation
 
 PROMPT = "remi.prompt"
 NUDGE = "remi.nudge"
 NUDGES_AFTER = (timedelta(days=3), timedelta(days=7))
+# A nudge this soon after the prompt actually went out (the dispatcher was behind) is noise.
+JUST_ASKED = timedelta(days=1)
 
 
 def prompt_key(organisation_id: int, period: str, lead_id: int) -> str:
@@ -89,11 +93,13 @@ async def _remind(job: DueJob, services: Services, *, nudge: bool) -> str | None
             return None
         if state.current is not None and state.current.is_complete:
             return None
+        if nudge and _nudge_is_stale(session, job, now):
+            return None
         opening = (
             _nudge_opening(session, organisation, now, services)
             if nudge
-            else f"Time for {organisation.name}'s REMI check-in for {state.period.label}: "
-            "three short questions, under a minute."
+            else f"Time for {possessive(organisation.name)} REMI check-in for "
+            f"{state.period.label}: three short questions, under a minute."
         )
     if await send_to_member(services, lead_id, checkin_reply(state, opening)) is None:
         return None
@@ -101,11 +107,26 @@ async def _remind(job: DueJob, services: Services, *, nudge: bool) -> str | None
     return f"REMI {what} to member {lead_id} for {organisation.name}, {state.period.key}"
 
 
+def _nudge_is_stale(session: Session, job: DueJob, now: datetime) -> bool:
+    """A nudge found late says nothing (`handlers/timeliness.py`) when the next nudge is
+    already due, which speaks instead, or when the prompt itself went out late, less than
+    `JUST_ASKED` ago, so "a gentle reminder" would follow it within minutes."""
+    payload = job.payload
+    prompt = due.find(
+        session, prompt_key(payload["organisation_id"], payload["period"], payload["member_id"])
+    )
+    if prompt is None:
+        return False
+    later = (prompt.due_at + after for after in NUDGES_AFTER if prompt.due_at + after > job.due_at)
+    just_asked = prompt.sent_at is not None and now - prompt.sent_at < JUST_ASKED
+    return just_asked or superseded(later, now)
+
+
 def _nudge_opening(
     session: Session, organisation: Organisation, now: datetime, services: Services
 ) -> str:
     lines = [
-        f"A gentle reminder: {organisation.name}'s REMI check-in is still open. It takes "
+        f"A gentle reminder: {possessive(organisation.name)} REMI check-in is still open. It takes "
         "under a minute."
     ]
     progress = area_progress(session, organisation, now, services)

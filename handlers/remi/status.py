@@ -2,6 +2,8 @@
 what would help, its action points) and `remi action add <text>` to write the next action
 point. Only the organisation's own leads, and admins, may read it."""
 
+import re
+
 from sqlmodel import Session
 
 from contract.params import Number, Text
@@ -12,6 +14,7 @@ from handlers.remi.checkin import NOT_A_LEAD, answer_lines
 from handlers.remi.organisations import ONE_YOU_LEAD
 from handlers.remi.privacy import may_read, readable_organisation
 from handlers.services import Services
+from handlers.wording import possessive
 from knowledge.remi import STAGES
 from storage import remi
 from storage.remi import Organisation
@@ -102,6 +105,8 @@ async def add_action_point(request: Request, services: Services) -> Reply:
         led = remi.organisations_led_by(session, request.member.id)
         if not led:
             return NOT_A_LEAD
+        if named is None:
+            named, text = _organisation_named_first(session, text)
         if named is not None:
             led = [o for o in led if o.name_key == remi.name_key(named)]
             if not led:
@@ -120,10 +125,24 @@ async def add_action_point(request: Request, services: Services) -> Reply:
         period = current_period(organisation.cadence, now, services.timezone)
         remi.add_action_point(session, organisation.id, period.key, text, request.member.id, now)
     return Reply(
-        f"Added to {organisation.name}'s action points for {period.label}: {text}\n"
+        f"Added to {possessive(organisation.name)} action points for {period.label}: {text}\n"
         "`remi status` shows them all.",
         private=True,
     )
+
+
+def _organisation_named_first(session: Session, text: str) -> tuple[str | None, str]:
+    """ "Barts Health Publish the pay gap" names Barts Health as surely as "Barts Health |
+    Publish the pay gap" does, so it goes to Barts Health or is refused, never onto the
+    lead's own organisation. The longest registered name the text starts with, and the rest;
+    a name later in the text ("… with Barts Health") is a partner, not a choice."""
+    for organisation in sorted(remi.organisations(session), key=lambda o: -len(o.name)):
+        starts = re.match(
+            rf"\s*{re.escape(organisation.name)}(?=[\s:,;–—-])[\s:,;–—-]*", text, re.I
+        )
+        if starts and text[starts.end() :].strip():
+            return organisation.name, text[starts.end() :].strip()
+    return None, text
 
 
 COMMANDS = [

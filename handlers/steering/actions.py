@@ -15,6 +15,7 @@ from contract.vocabulary import Reply, Role
 from handlers.notify import send_to_member
 from handlers.services import Services
 from handlers.steering import roster
+from handlers.timeliness import days_words, superseded
 from storage import due, members, steering
 from storage.steering import ActionItem
 
@@ -49,7 +50,7 @@ async def add_action(request: Request, services: Services) -> Reply:
             created_by=request.member.id,
             now=now,
         )
-        _schedule_reminders(session, action, now, tz)
+        promised = _schedule_reminders(session, action, now, tz)
     if owner.id != request.member.id:
         await send_to_member(
             services,
@@ -60,11 +61,12 @@ async def add_action(request: Request, services: Services) -> Reply:
                 f"`action done {action.id}`."
             ),
         )
-    return Reply(
-        f"Noted: {action_line(action, owner.display_name)}. I'll remind "
-        f"{owner.display_name} {REMIND_DAYS_BEFORE} days before and on the day.",
-        private=True,
+    reminding = (
+        f"I'll remind {owner.display_name} {' and '.join(promised)}."
+        if promised
+        else "It's due too soon for a reminder."
     )
+    return Reply(f"Noted: {action_line(action, owner.display_name)}. {reminding}", private=True)
 
 
 async def list_actions(request: Request, services: Services) -> Reply:
@@ -109,9 +111,12 @@ async def mark_done(request: Request, services: Services) -> Reply:
 # --- reminders ------------------------------------------------------------------------
 
 
-def _schedule_reminders(session: Session, action: ActionItem, now: datetime, tz: ZoneInfo) -> None:
-    for label, days_before in (("3d", REMIND_DAYS_BEFORE), ("day", 0)):
-        at = _morning(action.due_on - timedelta(days=days_before), tz)
+def _schedule_reminders(
+    session: Session, action: ActionItem, now: datetime, tz: ZoneInfo
+) -> list[str]:
+    """Due rows for the reminders still to come, and how the reply may promise them."""
+    promised = []
+    for label, at, words in _reminder_times(action, tz):
         if at > now:
             due.schedule(
                 session,
@@ -120,25 +125,53 @@ def _schedule_reminders(session: Session, action: ActionItem, now: datetime, tz:
                 at,
                 {"action_id": action.id},
             )
+            promised.append(words)
+    return promised
+
+
+def _reminder_times(action: ActionItem, tz: ZoneInfo) -> list[tuple[str, datetime, str]]:
+    """(key label, when, how a reply promises it), earliest first."""
+    return [
+        (
+            "3d",
+            _morning(action.due_on - timedelta(days=REMIND_DAYS_BEFORE), tz),
+            f"{REMIND_DAYS_BEFORE} days before",
+        ),
+        ("day", _morning(action.due_on, tz), "on the day"),
+    ]
 
 
 async def remind_owner(job: DueJob, services: Services) -> str | None:
+    now, tz = services.clock.now(), services.timezone
     with services.db.session() as session:
         action = steering.get_action(session, job.payload["action_id"])
         if action is None or action.done_at is not None or action.owner_id is None:
             return None
+        # The three-day reminder found after the day's one is due gives way to it.
+        later = (at for _, at, _ in _reminder_times(action, tz) if at > job.due_at)
+        if superseded(later, now):
+            return None
         owner = roster.display_name(session, action.owner_id)
-    days = (action.due_on - job.due_at.astimezone(services.timezone).date()).days
-    when = "today" if days <= 0 else f"in {days} days, on {_day(action.due_on)}"
+    when = _due_words(action.due_on, now.astimezone(tz).date())
     await send_to_member(
         services,
         action.owner_id,
         Reply(
-            f"A reminder: your steering group action #{action.id} “{action.text}” is due "
-            f"{when}. When it's finished, type `action done {action.id}`."
+            f"A reminder: your steering group action #{action.id} “{action.text}” {when}. "
+            f"When it's finished, type `action done {action.id}`."
         ),
     )
-    return f"reminded {owner} of action #{action.id} (due {when})"
+    return f"reminded {owner} of action #{action.id}: it {when}"
+
+
+def _due_words(due_on: date, today: date) -> str:
+    """As true on the day the reminder is sent: "is due in 3 days, on …", "is due today",
+    "was due on … and is overdue"."""
+    if due_on < today:
+        return f"was due on {_day(due_on)} and is overdue"
+    if due_on == today:
+        return "is due today"
+    return f"is due {days_words(due_on, today)}, on {_day(due_on)}"
 
 
 def action_line(action: ActionItem, owner: str, today: date | None = None) -> str:

@@ -16,6 +16,7 @@ from handlers.notify import announce
 from handlers.services import Services
 from handlers.steering import roster
 from handlers.steering.actions import overdue_lines
+from handlers.timeliness import until_words
 from storage import steering
 from storage.steering import AgendaItem, Meeting
 
@@ -126,13 +127,16 @@ def _no_such_item(session: Session, meeting: Meeting) -> Reply:
 
 
 async def post_agenda(job: DueJob, services: Services) -> str | None:
-    """The day before: the agenda as it stands, in the steering channel."""
+    """The day before: the agenda as it stands, in the steering channel; sent late, it says
+    when the meeting really is, and not at all once it has started."""
+    now = services.clock.now()
     with services.db.session() as session:
         meeting = steering.get_meeting(session, job.payload["meeting_id"])
-        if meeting is None:
+        if meeting is None or now >= meeting.starts_at:
             return None
         text = agenda_text(session, meeting, services)
-    posted = await announce(services, "steering", Reply(text, title="Tomorrow's agenda"))
+    title = f"Agenda for the meeting {until_words(meeting.starts_at, now, services.timezone)}"
+    posted = await announce(services, "steering", Reply(text, title=title))
     return f"posted the agenda for meeting {meeting.id} to {len(posted)} channel(s)"
 
 

@@ -5,7 +5,9 @@ chair is warned if fewer than the quorum have said they will attend.
 
 "A week before" and "the day before" mean the same wall-clock time in London on that
 earlier day, so a 10:00 meeting is called for at 10:00 even when the clocks changed in
-between; "an hour before" is sixty minutes.
+between; "an hour before" is sixty minutes. Sent late, a reminder follows
+`handlers/timeliness.py`: it says how far off the meeting is when it goes, gives way to the
+next reminder once that one is due, and is not sent once the meeting has started.
 """
 
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from contract.when import format_span
 from handlers.ics import CalendarItem, ics_attachment
 from handlers.services import Services
 from handlers.steering import agenda, roster
+from handlers.timeliness import superseded, until_words
 from storage import due, steering
 from storage.steering import Meeting
 
@@ -170,11 +173,15 @@ def _not_a_meeting_button() -> Reply:
 # --- reminders ------------------------------------------------------------------------
 
 
+# The reminders every member gets, one series: each gives way to the next once it is due.
+_MEMBER_REMINDERS = (CALL_FOR_AGENDA_KIND, AGENDA_SO_FAR_KIND, JOINING_LINK_KIND)
+
+
 async def call_for_agenda(job: DueJob, services: Services) -> str | None:
     def compose(session: Session, meeting: Meeting, when: str) -> Reply:
         count = len(steering.agenda(session, meeting.id))
         return Reply(
-            f"The {MEETING_TITLE} meets in a week: {when}. What should it discuss? Add an "
+            f"The {MEETING_TITLE} meets {when}. What should it discuss? Add an "
             f"item with `agenda add <item>` ({count} on the agenda so far; `agenda` shows them)."
         )
 
@@ -184,7 +191,7 @@ async def call_for_agenda(job: DueJob, services: Services) -> str | None:
 async def agenda_so_far(job: DueJob, services: Services) -> str | None:
     def compose(session: Session, meeting: Meeting, when: str) -> Reply:
         return Reply(
-            f"The {MEETING_TITLE} meets tomorrow: {when}.\n\n"
+            f"The {MEETING_TITLE} meets {when}.\n\n"
             + agenda.agenda_text(session, meeting, services)
         )
 
@@ -195,11 +202,11 @@ async def joining_link(job: DueJob, services: Services) -> str | None:
     def compose(session: Session, meeting: Meeting, when: str) -> Reply:
         if not meeting.link:
             return Reply(
-                f"The {MEETING_TITLE} meets in an hour: {when}. No joining link was given; "
+                f"The {MEETING_TITLE} meets {when}. No joining link was given; "
                 "ask the chair where to join."
             )
         return Reply(
-            f"The {MEETING_TITLE} meets in an hour: {when}. Join here: {meeting.link}",
+            f"The {MEETING_TITLE} meets {when}. Join here: {meeting.link}",
             link=Button("Join the meeting", url=meeting.link)
             if meeting.link.startswith(("https://", "http://"))
             else None,
@@ -218,13 +225,24 @@ async def _remind_members(
     *,
     skip_those_not_attending: bool = False,
 ) -> str | None:
-    """Send one reminder to the members on the roster now; None if the meeting is gone."""
+    """Send one reminder to the members on the roster now; None if the meeting is gone, has
+    started, or the next reminder is already due. `compose` is given when the meeting is,
+    as true at send time: "in a week: Thu 1 Apr 2027, 10:00–11:30"."""
+    now, tz = services.clock.now(), services.timezone
     with services.db.session() as session:
         meeting = steering.get_meeting(session, job.payload["meeting_id"])
-        if meeting is None:
+        if meeting is None or now >= meeting.starts_at:
             return None
+        later = (
+            at
+            for _, kind, at in _reminder_times(meeting.starts_at, tz)
+            if kind in _MEMBER_REMINDERS and at > job.due_at
+        )
+        if superseded(later, now):
+            return None
+        when = f"{until_words(meeting.starts_at, now, tz)}: "
         reply = compose(
-            session, meeting, format_span(meeting.starts_at, meeting.ends_at, services.timezone)
+            session, meeting, when + format_span(meeting.starts_at, meeting.ends_at, tz)
         )
         recipients = roster.roster_ids(session)
         if skip_those_not_attending:
@@ -238,7 +256,7 @@ async def check_quorum(job: DueJob, services: Services) -> str | None:
     """Two days before: warn the chair when fewer than the quorum said they will attend."""
     with services.db.session() as session:
         meeting = steering.get_meeting(session, job.payload["meeting_id"])
-        if meeting is None:
+        if meeting is None or services.clock.now() >= meeting.starts_at:
             return None
         people = roster.roster(session)
         answers = steering.attendance(session, meeting.id)

@@ -1,6 +1,6 @@
 """The record: `minutes <link or text>` files the minutes against the latest meeting that has
-taken place, and `steering history` lists past meetings with their minutes and the actions
-that came out of them.
+taken place (replacing them is for the chair or an admin), and `steering history` lists
+past meetings with their minutes and the actions that came out of them.
 """
 
 from contract.params import Text
@@ -40,7 +40,18 @@ async def record(request: Request, services: Services) -> Reply:
                     private=True,
                 )
             return Reply(f"Minutes of the meeting on {when}:\n{filed.text}", private=True)
-        replaced = steering.record_minutes(session, meeting.id, minutes, request.member.id, now)
+        # Anyone on the group may file the minutes; only the chair (or an admin) may
+        # overwrite what someone else filed.
+        if roster.may_chair(session, request.member):
+            replaced = steering.record_minutes(session, meeting.id, minutes, request.member.id, now)
+        elif steering.file_first_minutes(session, meeting.id, minutes, request.member.id, now):
+            replaced = False
+        else:
+            return Reply(
+                f"The minutes of the meeting on {when} are already filed, and only the chair "
+                "(or an admin) can replace them. `minutes` shows them.",
+                private=True,
+            )
     verb = "Replaced the earlier minutes" if replaced else "Filed the minutes"
     return Reply(f"{verb} of the meeting on {when}. `steering history` shows them.", private=True)
 

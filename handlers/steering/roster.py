@@ -148,6 +148,13 @@ async def set_quorum(request: Request, services: Services) -> Reply:
         if not may_chair(session, request.member):
             return CHAIR_ONLY
         wanted = request.value(QUORUM)
+        size = len(roster(session))
+        if wanted > size:
+            return Reply(
+                f"The steering group has {size} member{'' if size == 1 else 's'}, so a quorum "
+                f"of {wanted} could never be met. Give a number from 1 to {size}.",
+                private=True,
+            )
         steering.set_quorum(session, wanted)
     return Reply(
         f"Done: the chair will be warned two days before a meeting if fewer than "
