@@ -106,10 +106,41 @@ def test_nothing_in_the_picture_names_an_organisation_or_repeats_an_answer(
         assert "North Central London" not in output
 
 
-def test_a_month_counts_the_quarterly_answers_that_cover_it(database: Database) -> None:
-    _network(database, {"2026Q4": [4, 4, 4, 4, 4]})
+def test_a_month_counts_the_quarterly_answers_given_in_it(database: Database) -> None:
+    _network(database, {"2026Q4": [4, 4, 4, 4, 4]})  # answered on 23 November
     assert "• 4 Embedding: 5" in _report(database, "2026-11")
-    assert "• 4 Embedding: fewer than 5" in _report(database, "2026-09")
+    assert "• 4 Embedding: 5" in _report(database, "2026Q4")
+    for other_month in ("2026-10", "2026-12", "2026-09"):
+        assert "• 4 Embedding: fewer than 5" in _report(database, other_month)
+
+
+async def test_quarterly_check_ins_given_in_december_count_in_december_only(
+    bot: Bot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    orgs = [await register(bot, f"Trust {n}", f"lead{n}") for n in range(5)]
+    bot.clock.set(datetime(2026, 12, 2, 11, 0, tzinfo=UTC))
+    for n, org in enumerate(orgs):
+        await check_in(bot, f"lead{n}", org, 3)
+    bot.grant("stella", Role.STEERING)
+    [november] = await bot.say("remi report 2026-11", as_="stella")
+    assert "Checked in: fewer than 5 of fewer than 5\n" in november.text
+    assert "• 3 Implementation: fewer than 5" in november.text
+    [december] = await bot.say("remi report 2026-12", as_="stella")
+    assert "Checked in: 5 of 5 (100%)\n" in december.text
+    assert "• 3 Implementation: 5" in december.text
+    assert "of fewer than 5 organisations that checked in both times" in december.text
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.delenv("LARCH_ADMINS", raising=False)
+    exported = {
+        period: CliRunner().invoke(cli, ["remi", "export", "--period", period]).output
+        for period in ("2026-11", "2026-12")
+    }
+    assert "2026-11,organisations checked in,,<5" in exported["2026-11"].splitlines()
+    assert "2026-12,organisations checked in,,5" in exported["2026-12"].splitlines()
+    both = "2026-12,movement since 2026-11,checked in both periods,<5"
+    assert both in exported["2026-12"].splitlines()
 
 
 def test_the_chart_has_every_stage_on_its_axis_and_marks_hidden_bars(database: Database) -> None:

@@ -42,8 +42,8 @@ class NetworkPicture:
 
 def network_picture(session: Session, period: Period, tz: ZoneInfo) -> NetworkPicture:
     taking_part = [o for o in remi.organisations(session) if o.created_at < period.end(tz)]
-    answers = _answers(session, period)
-    before = _answers(session, period.previous())
+    answers = _answers(session, period, tz)
+    before = _answers(session, period.previous(), tz)
     both = [(before[o], answers[o]) for o in answers if o in before]
     stage_counts = [sum(1 for a in answers.values() if a.stage == s.number) for s in STAGES]
     asked = {
@@ -72,10 +72,12 @@ def network_picture(session: Session, period: Period, tz: ZoneInfo) -> NetworkPi
     )
 
 
-def _answers(session: Session, period: Period) -> dict[int, CheckIn]:
-    """Each organisation's latest answer from a check-in period overlapping `period`."""
+def _answers(session: Session, period: Period, tz: ZoneInfo) -> dict[int, CheckIn]:
+    """Each organisation's latest answer among the check-ins that count in `period`."""
     latest: dict[int, CheckIn] = {}
     for checkin in remi.checkins_in(session, period.overlapping_keys()):
+        if not period.counts_in(checkin.period, checkin.answered_at, tz):
+            continue
         held = latest.get(checkin.organisation_id)
         if held is None or checkin.updated_at > held.updated_at:
             latest[checkin.organisation_id] = checkin
