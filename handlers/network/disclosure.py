@@ -22,7 +22,7 @@ HIDDEN = "fewer than 5"
 HIDDEN_IN_FILES = "<5"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Band:
     """A published count: what is known of the true count is that it lies in
     `low`..`high`."""
