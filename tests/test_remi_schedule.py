@@ -1,6 +1,6 @@
 """The REMI schedule, with the injected clock: a prompt by DM at the start of each period,
-nudges after 3 and 7 days only while the organisation has not answered, and area progress
-in a nudge only when the area has enough organisations not to point at one."""
+nudges after 3 and 7 days only while the organisation has not answered, and in a nudge the
+network's progress only as the REMI report publishes it, never an area's."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +8,7 @@ from contract.vocabulary import Platform
 from handlers.remi.schedule import plan_checkins
 from storage import due, members
 from tests.conftest import Bot
+from tests.published_figures import read_figures, small_counts
 from tests.remi_world import ADMIN, check_in, register
 
 
@@ -177,33 +178,46 @@ async def test_a_change_of_cadence_replaces_the_waiting_prompts(bot: Bot) -> Non
     assert to == "kim" and "October 2026" in text
 
 
-async def _area(bot: Bot, size: int) -> list[int]:
+async def _network(bot: Bot, size: int) -> list[int]:
     return [await register(bot, f"Trust {n}", f"lead{n}") for n in range(size)]
 
 
-async def test_a_nudge_gives_area_progress_when_the_area_has_5_organisations(bot: Bot) -> None:
-    orgs = await _area(bot, 5)
+def _nudge_to(bot: Bot, lead: str) -> str:
+    return next(
+        s.reply.text for s in bot.messenger.sent if s.to == lead and "gentle" in s.reply.text
+    )
+
+
+async def test_a_nudge_gives_the_networks_progress_as_a_range_and_no_area_count(
+    bot: Bot,
+) -> None:
+    orgs = await _network(bot, 6)
     far = await register(bot, "Far Away Council", "far", area="South East London")
     await _dispatch(bot)
-    await check_in(bot, "lead1", orgs[1], 2)
-    await bot.click("remi.stage", f"{orgs[2]}:2026Q4:5", as_="lead2")
-    await check_in(bot, "far", far, 1)
+    for n in (1, 2, 3, 4):
+        await check_in(bot, f"lead{n}", orgs[n], 2)
+    await bot.click("remi.stage", f"{far}:2026Q4:5", as_="far")
     bot.clock.advance(timedelta(days=3))
     await _dispatch(bot)
-    nudge = next(
-        s.reply.text for s in bot.messenger.sent if s.to == "lead0" and "gentle" in (s.reply.text)
+    opening = _nudge_to(bot, "lead0").split("Which stage")[0]
+    assert (
+        "Across the network, 5–9 organisations have checked in for October to December 2026 "
+        "(2026Q4)." in opening
     )
-    assert "2 of your 4 colleague organisations in North Central London have checked in." in (nudge)
-    for secret in ("Trust 1", "Trust 2", "Creating", "Commitment"):
-        assert secret not in nudge.split("1 Awareness:")[0]
+    assert "colleague" not in opening and "North Central London" not in opening
+    labels = ("October to December 2026", "2026Q4", "2026Q3")
+    assert not small_counts(read_figures("nudge", opening, labels))
 
 
-async def test_a_nudge_says_nothing_of_an_area_with_4_organisations(bot: Bot) -> None:
-    orgs = await _area(bot, 4)
+async def test_a_nudge_gives_no_figure_while_fewer_than_5_have_checked_in(bot: Bot) -> None:
+    orgs = await _network(bot, 5)
     await _dispatch(bot)
-    await check_in(bot, "lead1", orgs[1], 2)
+    for n in (1, 2, 3):
+        await check_in(bot, f"lead{n}", orgs[n], 2)
     bot.clock.advance(timedelta(days=3))
     await _dispatch(bot)
-    nudges = [s.reply.text for s in bot.messenger.sent if "gentle" in s.reply.text]
-    assert len(nudges) == 3
-    assert not any("colleague organisations" in text for text in nudges)
+    for n in (0, 4):
+        assert _nudge_to(bot, f"lead{n}").split("Which stage")[0] == (
+            f"A gentle reminder: Trust {n}'s REMI check-in is still open. It takes under a "
+            "minute.\n"
+        )

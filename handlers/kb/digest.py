@@ -1,7 +1,7 @@
 """The weekly digest, posted to the announcements channel on every platform: events coming
 up that still have seats, what was added to the knowledge base this week, a term of the
 week, and the network's figures: introductions made this week, and how many organisations
-have checked in for REMI this quarter (counts only; REMI's below five are hidden).
+have checked in for REMI this quarter (as ranges, by the REMI disclosure rule).
 
 The digest is a list of sections, each a function that returns its lines or nothing, so a
 feature adds its part to the digest by adding a section.
@@ -24,7 +24,6 @@ from contract.specs import CommandSpec, DueJob, JobSpec, Request
 from contract.vocabulary import Platform, Reply, Role
 from contract.when import WEEKDAYS, format_when
 from handlers.kb.weeks import at_local, monday_of, week_key
-from handlers.network.disclosure import say
 from handlers.network.periods import current_period
 from handlers.network.remi_picture import network_picture
 from handlers.notify import channel_for
@@ -118,15 +117,15 @@ def introductions_made(session: Session, week: DigestWeek, services: Services) -
 
 
 def remi_checkins(session: Session, week: DigestWeek, services: Services) -> list[str]:
-    """How many organisations have checked in this quarter, never which; counts from fewer
-    than five organisations are hidden, as in the REMI report."""
+    """How many organisations have checked in this quarter, never which, published as in the
+    REMI report (see `handlers/network/disclosure.py`)."""
     if not remi.organisations(session):
         return []
     period = current_period("quarterly", week.end, services.timezone)
     picture = network_picture(session, period, services.timezone)
     return [
-        f"REMI check-ins for {period.label}: {say(picture.checked_in)} of "
-        f"{say(picture.taking_part)} organisations so far."
+        f"REMI check-ins for {period.label}: {picture.checked_in} of "
+        f"{picture.taking_part} organisations so far."
     ]
 
 

@@ -1,6 +1,7 @@
 """The network's REMI picture as a chart: organisations at each stage, all six stages on the
-axis, and a hatched bar where a count is hidden because fewer than 5 organisations are
-behind it.
+axis. A shown count is a bar up to the bottom of its band, labelled with the band ("5–9");
+a hidden count is no bar at all, only the word "hidden" on the axis, so nothing drawn
+suggests how many organisations are behind it.
 
 Drawn with matplotlib's Agg canvas on a Figure of its own, never pyplot: no display is
 needed, and no global figure state is shared between requests.
@@ -9,7 +10,7 @@ needed, and no global figure state is shared between requests.
 import io
 from typing import TYPE_CHECKING
 
-from handlers.network.disclosure import HIDDEN, SMALLEST_SHOWN, say
+from handlers.network.disclosure import HIDDEN, SMALLEST_SHOWN
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from handlers.network.remi_picture import NetworkPicture
 
 SHOWN_COLOUR = "#2f6f8f"
-HIDDEN_COLOUR = "#b8b8b8"
+HIDDEN_COLOUR = "#6b6b6b"
+HIDDEN_LABEL = "hidden"
 
 
 def stage_chart(picture: "NetworkPicture") -> "Figure":
@@ -25,44 +27,35 @@ def stage_chart(picture: "NetworkPicture") -> "Figure":
     # every start of the bot and its CLI.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MultipleLocator
 
     figure = Figure(figsize=(8, 4.5), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots()
-    positions = range(len(picture.stages))
-    shown = [(x, count) for x, (_, count) in enumerate(picture.stages) if count is not None]
-    hidden = [x for x, (_, count) in enumerate(picture.stages) if count is None]
+    shown = [(x, count) for x, (_, count) in enumerate(picture.stages) if not count.is_hidden]
     if shown:
         bars = axes.bar(
             [x for x, _ in shown],
-            [count for _, count in shown],
+            [count.low for _, count in shown],
             color=SHOWN_COLOUR,
             label="organisations",
         )
         axes.bar_label(bars, labels=[str(count) for _, count in shown], padding=2)
-    if hidden:
-        # As tall as the threshold: the true count is somewhere below the top of this bar.
-        bars = axes.bar(
-            hidden,
-            [SMALLEST_SHOWN] * len(hidden),
-            color="none",
-            edgecolor=HIDDEN_COLOUR,
-            hatch="//",
-            linestyle="--",
-            label=f"{HIDDEN} (hidden)",
-        )
-        axes.bar_label(bars, labels=[f"<{SMALLEST_SHOWN}"] * len(hidden), padding=2)
-    axes.set_xticks(list(positions), [stage.name for stage, _ in picture.stages])
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylim(0, max([SMALLEST_SHOWN, *(count for _, count in shown)]) * 1.2)
+    for x, (_, count) in enumerate(picture.stages):
+        if count.is_hidden:
+            axes.text(x, 0, HIDDEN_LABEL, ha="center", va="bottom", color=HIDDEN_COLOUR)
+    axes.set_xticks(range(len(picture.stages)), [stage.name for stage, _ in picture.stages])
+    # Ticks on the band edges only: the axis claims no more precision than the labels.
+    axes.yaxis.set_major_locator(MultipleLocator(SMALLEST_SHOWN))
+    axes.set_ylim(0, max([SMALLEST_SHOWN, *(count.high for _, count in shown)]) * 1.2)
     axes.set_ylabel("Organisations")
     axes.set_title(f"REMI stages across the network, {picture.period.label}")
-    axes.legend(loc="upper right", frameon=False)
+    if shown:
+        axes.legend(loc="upper right", frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     figure.supxlabel(
-        f"{say(picture.checked_in)} of {say(picture.taking_part)} organisations checked in. "
-        f"Counts from fewer than {SMALLEST_SHOWN} organisations are hidden.",
+        f"{picture.checked_in} of {picture.taking_part} organisations checked in. Counts are "
+        f"ranges; “{HIDDEN_LABEL}” means {HIDDEN} organisations.",
         fontsize="small",
     )
     return figure

@@ -1,8 +1,11 @@
 """Check-in periods: a quarter ("2026Q4") or a month ("2026-11"), read in London time.
 
 An organisation answers once per period of its cadence. The network picture is drawn for a
-quarter or a month, and counts each organisation's latest answer from any period that
-overlaps it, so monthly and quarterly organisations sit in one picture.
+quarter or a month, and a check-in counts in the periods it belongs to: a quarter counts
+its quarterly check-ins and the monthly ones of its three months; a month counts its own
+monthly check-ins and the quarterly ones first given in that month, so a quarterly answer
+counts in one month, never in the months either side of it. Monthly and quarterly
+organisations sit in one picture, each organisation with its latest answer.
 """
 
 import re
@@ -71,12 +74,22 @@ class Period:
         return datetime(month // 12, month % 12 + 1, 1, tzinfo=tz).astimezone(UTC)
 
     def overlapping_keys(self) -> tuple[str, ...]:
-        """The check-in periods that fall within this one or contain it."""
+        """The check-in periods that fall within this one or contain it (see `counts_in`)."""
         if self.is_quarter:
             months = (Period(self.year, self.first_month + n, 1).key for n in range(3))
             return (self.key, *months)
         quarter = Period(self.year, (self.first_month - 1) // 3 * 3 + 1, 3)
         return (self.key, quarter.key)
+
+    def counts_in(self, checkin_period: str, answered_at: datetime, tz: ZoneInfo) -> bool:
+        """Whether a check-in for `checkin_period`, first given at `answered_at`, counts in
+        this period's picture."""
+        if checkin_period not in self.overlapping_keys():
+            return False
+        if self.is_quarter or checkin_period == self.key:
+            return True
+        given = answered_at.astimezone(tz)
+        return (given.year, given.month) == (self.year, self.first_month)
 
 
 def parse_period(text: str) -> Period:

@@ -5,8 +5,9 @@ picture for the network. Each module is one part of the story:
 - schedule.py: the prompt at the start of each period, nudges after 3 and 7 days;
 - checkin.py: the stage buttons and the short form, resumable, one per organisation;
 - status.py: a lead's own history and action points;
-- report.py and chart.py: the network picture, with small numbers hidden;
-- privacy.py: who may see what, and the small-number rule;
+- report.py: the network picture as text, chart and CSV, every count published by the one
+  disclosure rule (`handlers/network/disclosure.py`);
+- privacy.py: who may see an organisation's own answers;
 - needs.py, periods.py: what would help, and how periods are named.
 """
 

@@ -11,10 +11,10 @@ from contract.params import Choice
 from contract.specs import CommandSpec, ExportSpec, Request
 from contract.vocabulary import Attachment, Reply, Role
 from handlers.network.chart import png, stage_chart
-from handlers.network.disclosure import HIDDEN, HIDDEN_IN_FILES, SMALLEST_SHOWN, say
+from handlers.network.disclosure import HIDDEN, SMALLEST_SHOWN, Band, band
 from handlers.network.needs import Need
 from handlers.network.periods import PeriodArgument, current_period
-from handlers.network.remi_picture import Count, NetworkPicture, network_picture, picture_rows
+from handlers.network.remi_picture import NetworkPicture, network_picture, picture_rows
 from handlers.services import Services
 
 
@@ -23,33 +23,32 @@ def as_csv(picture: NetworkPicture) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["period", "measure", "category", "value"])
     for measure, category, count in picture_rows(picture):
-        value = HIDDEN_IN_FILES if count is None else str(count)
-        writer.writerow([picture.period.key, measure, category, value])
+        writer.writerow([picture.period.key, measure, category, count.in_files])
     return out.getvalue()
 
 
 def as_text(picture: NetworkPicture) -> str:
-    rate = "" if picture.response_rate is None else f" ({picture.response_rate}%)"
     lines = [
         f"REMI check-ins across the network, {picture.period.label}",
-        f"Organisations taking part: {say(picture.taking_part)}",
-        f"Checked in: {say(picture.checked_in)} of {say(picture.taking_part)}{rate}",
+        f"Organisations taking part: {picture.taking_part}",
+        f"Checked in: {picture.checked_in} of {picture.taking_part}",
         "Organisations at each stage:",
-        *(f"• {s.number} {s.name}: {say(n)}" for s, n in picture.stages),
-        f"Since {picture.period.previous().label}, of {say(picture.compared)} organisations "
+        *(f"• {s.number} {s.name}: {n}" for s, n in picture.stages),
+        f"Since {picture.period.previous().label}, of {picture.compared} organisations "
         "that checked in both times:",
-        f"• moved up: {say(picture.moved_up)}",
-        f"• same stage: {say(picture.stayed)}",
-        f"• moved down: {say(picture.moved_down)}",
+        f"• moved up: {picture.moved_up}",
+        f"• same stage: {picture.stayed}",
+        f"• moved down: {picture.moved_down}",
         f"Most requested support: {_most_requested(picture.support)}",
-        f"Counts from fewer than {SMALLEST_SHOWN} organisations are shown as “{HIDDEN}”, so "
-        "no organisation can be picked out.",
+        f"Counts are shown as ranges such as “{band(SMALLEST_SHOWN)}”, and a count from fewer "
+        f"than {SMALLEST_SHOWN} organisations as “{HIDDEN}”, so no organisation can be picked "
+        "out, not even by setting figures side by side.",
     ]
     return "\n".join(lines)
 
 
-def _most_requested(support: Sequence[tuple[Need, Count]]) -> str:
-    named = [f"{need.label} ({count})" for need, count in support if count is not None]
+def _most_requested(support: Sequence[tuple[Need, Band]]) -> str:
+    named = [f"{need.label} ({count})" for need, count in support if not count.is_hidden]
     if not named:
         return f"each kind was asked for by {HIDDEN} organisations."
     return ", ".join(named) + f"; any other kind by {HIDDEN}."
@@ -87,8 +86,8 @@ FORMAT = Choice("format", "The file format", required=False, choices=("csv",))
 
 
 def export_picture(services: Services, values: Mapping[str, Any]) -> list[str]:
-    """`larch-bot remi export --period 2026Q4`: the picture as CSV, with counts from fewer
-    than 5 organisations printed as <5 and no organisation named."""
+    """`larch-bot remi export --period 2026Q4`: the picture as CSV, each count as its band
+    (5-9, 10-14, …; <5 below 5) and no organisation named."""
     with services.db.session() as session:
         picture = network_picture(session, values[PERIOD.name], services.timezone)
     return [as_csv(picture).rstrip("\n")]
@@ -98,7 +97,7 @@ EXPORTS = [
     ExportSpec(
         "remi",
         "export",
-        "Print the network's REMI picture for a period as CSV (counts under 5 hidden)",
+        "Print the network's REMI picture for a period as CSV (counts as ranges, under 5 hidden)",
         export_picture,
         params=(PERIOD, FORMAT),
     )

@@ -8,12 +8,13 @@ stepped down, or a changed cadence makes the row moot and nothing is sent.
 """
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from contract.specs import DueJob, JobSpec
-from handlers.network.disclosure import area_is_large_enough
-from handlers.network.periods import current_period, first_prompt_time
+from handlers.network.periods import Period, current_period, first_prompt_time
+from handlers.network.remi_picture import network_picture
 from handlers.notify import send_to_member
 from handlers.remi.checkin import checkin_reply, checkin_state
 from handlers.services import Services
@@ -96,7 +97,7 @@ async def _remind(job: DueJob, services: Services, *, nudge: bool) -> str | None
         if nudge and _nudge_is_stale(session, job, now):
             return None
         opening = (
-            _nudge_opening(session, organisation, now, services)
+            _nudge_opening(session, organisation, state.period, services.timezone)
             if nudge
             else f"Time for {possessive(organisation.name)} REMI check-in for "
             f"{state.period.label}: three short questions, under a minute."
@@ -123,43 +124,28 @@ def _nudge_is_stale(session: Session, job: DueJob, now: datetime) -> bool:
 
 
 def _nudge_opening(
-    session: Session, organisation: Organisation, now: datetime, services: Services
+    session: Session, organisation: Organisation, period: Period, tz: ZoneInfo
 ) -> str:
     lines = [
         f"A gentle reminder: {possessive(organisation.name)} REMI check-in is still open. It takes "
         "under a minute."
     ]
-    progress = area_progress(session, organisation, now, services)
+    progress = network_progress(session, period, tz)
     if progress:
         lines.append(progress)
     return "\n".join(lines)
 
 
-def area_progress(
-    session: Session, organisation: Organisation, now: datetime, services: Services
-) -> str | None:
-    """How many other organisations in the same area have checked in this period, said only
-    when the area has enough organisations that the count points to none of them; never
-    what anyone answered."""
-    in_area = [
-        o
-        for o in remi.organisations(session)
-        if remi.name_key(o.area) == remi.name_key(organisation.area)
-    ]
-    if not area_is_large_enough(len(in_area)):
+def network_progress(session: Session, period: Period, tz: ZoneInfo) -> str | None:
+    """How many organisations across the network have checked in this period, as the REMI
+    report publishes it (see `handlers/network/disclosure.py`), and only once that is more
+    than "fewer than 5". Never an area's count: a lead knows their own area, and a count
+    of its few organisations, or that all of them or none have answered, would point at
+    their neighbours."""
+    checked_in = network_picture(session, period, tz).checked_in
+    if checked_in.is_hidden:
         return None
-    colleagues = [o for o in in_area if o.id != organisation.id]
-    answered = sum(
-        1
-        for o in colleagues
-        if remi.checkin_for(session, o.id, current_period(o.cadence, now, services.timezone).key)
-        is not None
-    )
-    verb = "has" if answered == 1 else "have"
-    return (
-        f"{answered} of your {len(colleagues)} colleague organisations in {organisation.area} "
-        f"{verb} checked in."
-    )
+    return f"Across the network, {checked_in} organisations have checked in for {period.label}."
 
 
 JOBS = [JobSpec(PROMPT, send_prompt), JobSpec(NUDGE, send_nudge)]
