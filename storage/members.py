@@ -125,6 +125,17 @@ def set_organisation(session: Session, member_id: int, organisation: str) -> Non
     member.organisation = organisation
 
 
+def accounts(session: Session, member_id: int) -> list[dict[str, Any]]:
+    """A member's platform accounts as plain data, in the order they were first seen."""
+    identities = session.exec(
+        select(Identity).where(Identity.member_id == member_id).order_by(col(Identity.id))
+    ).all()
+    return [
+        {"platform": i.platform, "user_id": i.platform_user_id, "name": i.display_name}
+        for i in identities
+    ]
+
+
 def personal_data(session: Session, member_id: int) -> dict[str, Any]:
     """Everything the bot holds on a member, as plain data they can read or download."""
     member = session.get(Member, member_id)
