@@ -13,7 +13,7 @@ from sqlmodel import SQLModel, select
 import storage.tables  # noqa: F401  (every table, as the merge sees them)
 from contract.vocabulary import Action, Actor, Button, Command, Platform, Reply, Role
 from handlers.linking import CANCEL, CONFIRM
-from storage import links, members
+from storage import forgetting, links, members
 from storage.db import Database
 from storage.links import LinkCode, Outcome
 from storage.models import Identity, Member, MemberRole
@@ -252,7 +252,7 @@ def test_forgetting_a_member_deletes_their_codes(database: Database) -> None:
     slack = _member(database, Platform.SLACK, "U1", "Amara")
     _code_for(database, slack)
     with database.session() as session:
-        members.forget(session, slack)
+        forgetting.forget_member(session, slack, NOW)
     with database.session() as session:
         assert session.exec(select(LinkCode)).all() == []
 
