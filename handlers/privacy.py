@@ -5,12 +5,15 @@ import json
 from contract.specs import ActionSpec, CommandSpec, Feature, Request
 from contract.vocabulary import Attachment, Button, ButtonStyle, Reply
 from handlers.services import Services
-from storage import members
+from storage import forgetting, personal_data
 
 
 async def show_my_data(request: Request, services: Services) -> Reply:
+    """What is about the member and theirs to see; `storage.personal_data` says, table by
+    table, what that is and what is withheld (another member's choices, an organisation's
+    answers once they no longer lead it)."""
     with services.db.session() as session:
-        data = members.personal_data(session, request.member.id)
+        data = personal_data.gather(session, request.member.id)
     accounts = ", ".join(f"{a['platform']} ({a['name'] or a['user_id']})" for a in data["accounts"])
     lines = [
         "What I hold about you:",
@@ -19,7 +22,10 @@ async def show_my_data(request: Request, services: Services) -> Reply:
         f"• Accounts: {accounts}",
         f"• Roles: {', '.join(data['roles']) or 'member'}",
         f"• First seen: {data['first_seen'][:10]}",
-        *(f"• {table.replace('_', ' ')}: {len(rows)}" for table, rows in data["records"].items()),
+        *(
+            f"• {section.replace('_', ' ')}: {len(rows)}"
+            for section, rows in data["records"].items()
+        ),
         "The attached file has all of it. Type `forget me` to delete it.",
     ]
     return Reply(
@@ -38,8 +44,10 @@ async def show_my_data(request: Request, services: Services) -> Reply:
 
 async def ask_to_forget(request: Request, services: Services) -> Reply:
     return Reply(
-        "This deletes everything I hold about you on every platform: your profile, roles "
-        "and records. It cannot be undone. Are you sure?",
+        "This deletes everything I hold about you on every platform: your profile, roles, "
+        "records and the questions you asked. Where others keep a record (past "
+        "introductions, the steering group's actions and minutes), you will appear as "
+        "“a former member”. It cannot be undone. Are you sure?",
         buttons=(
             Button(
                 "Yes, delete my data",
@@ -55,7 +63,7 @@ async def ask_to_forget(request: Request, services: Services) -> Reply:
 async def forget(request: Request, services: Services) -> Reply:
     # Whatever the button's value says, only the member who clicked is deleted.
     with services.db.session() as session:
-        members.forget(session, request.member.id)
+        forgetting.forget_member(session, request.member.id, services.clock.now())
     return Reply(
         "Done: I have deleted what I held about you. If you talk to me again I will start afresh.",
         private=True,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select, update
+from sqlmodel import Field, Session, SQLModel, col, delete, select, update
 
 from contract.specs import DueJob
 from storage import leases
@@ -125,3 +125,12 @@ def keys_starting(session: Session, key_prefix: str) -> list[DueWork]:
             .order_by(col(DueWork.due_at), col(DueWork.key))
         ).all()
     )
+
+
+def drop_for_member(session: Session, member_id: int) -> int:
+    """Delete the work addressed to one member, sent or not (`forget me`: their id is in the
+    key and the payload, and nothing is left to send them); how many rows went."""
+    result = session.exec(
+        delete(DueWork).where(col(DueWork.payload)["member_id"].as_integer() == member_id)
+    )
+    return result.rowcount

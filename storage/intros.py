@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, func, select, update
 
 from storage.models import Member
 from storage.types import UTCDateTime
@@ -362,3 +362,21 @@ def _group_views(session: Session, group_ids: list[int]) -> list[GroupView]:
             group_row.met,
         )
     return list(views.values())
+
+
+def was_introduced(session: Session, member_id: int) -> bool:
+    found = session.exec(
+        select(IntroGroupMember.group_id).where(col(IntroGroupMember.member_id) == member_id)
+    ).first()
+    return found is not None
+
+
+def hand_history_to(session: Session, member_id: int, stand_in_id: int) -> None:
+    """Put a stand-in in a forgotten member's place in every group they were in: partners
+    see "a former member" rather than a gap, and each round keeps its figures (the
+    organisation and sector as they were at the round). Their topics go with them."""
+    session.exec(
+        update(IntroGroupMember)
+        .where(col(IntroGroupMember.member_id) == member_id)
+        .values(member_id=stand_in_id, topics=[])
+    )

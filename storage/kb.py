@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select, update
+from sqlmodel import Field, Session, SQLModel, col, delete, select, update
 
 from storage.types import UTCDateTime
 
@@ -427,6 +427,14 @@ def gaps(session: Session, month: str) -> list[Gap]:
     latest = {row.query_key: row.query for row in rows}
     ranked = sorted(counts, key=lambda key: (-counts[key], key))
     return [Gap(latest[key], counts[key]) for key in ranked]
+
+
+def forget_asker(session: Session, member_id: int) -> None:
+    """Take away a member's words (`forget me`): the questions they asked, which the gaps
+    report quotes, and their note to the curators on what they suggested. The suggested
+    resource itself stays, without their name."""
+    session.exec(delete(AnswerFeedback).where(col(AnswerFeedback.member_id) == member_id))
+    session.exec(update(Submission).where(col(Submission.submitted_by) == member_id).values(why=""))
 
 
 # --- the digest's schedule -----------------------------------------------------------------

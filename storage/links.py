@@ -1,9 +1,12 @@
 """Linking accounts: one-time codes, and joining two members into one.
 
 `issue_code` gives a member a short code; `redeem_code`, called from another account, proves
-the same person holds both and merges the two members. Only a digest of each code is stored,
-a code works once and for a short time, and the merge re-points every table that refers to a
-member, so a feature added later is merged without being named here.
+the same person holds both, and asks for the merge. The two members are merged only once
+both have said yes with `confirm` (a code typed by the wrong person, say an admin pasting
+someone else's code, must not hand anyone the other's roles); `cancel` from either stops it.
+Only a digest of each code is stored, a code works once and for a short time, and the merge
+re-points every table that refers to a member, so a feature added later is merged without
+being named here.
 """
 
 import hashlib
@@ -36,10 +39,20 @@ class LinkCode(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The member who typed the code: merged into `member_id` once both have confirmed.
+    joining_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE")
+    owner_confirmed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    joiner_confirmed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    merged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Outcome(StrEnum):
+    ASKED = "asked"  # the code was good: both members are asked to confirm
+    WAITING = "waiting"  # confirmed by this member, not yet by the other
     LINKED = "linked"
+    CANCELLED = "cancelled"
+    NOT_PENDING = "not pending"  # no such request for this member, or already settled
     UNKNOWN = "unknown"
     EXPIRED = "expired"
     USED = "used"
@@ -49,8 +62,12 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class Redemption:
     outcome: Outcome
-    # The member both accounts now belong to, when linked.
+    # The member who was given the code (who both accounts belong to once linked).
     member_id: int | None = None
+    # The request both members confirm or cancel, when asked.
+    request_id: int | None = None
+    # The member on the other side of the request from the one acting.
+    other_id: int | None = None
 
 
 def issue_code(session: Session, member_id: int, now: datetime) -> str:
@@ -92,12 +109,67 @@ def redeem_code(session: Session, code: str, member_id: int, now: datetime) -> R
     claimed = session.exec(
         update(LinkCode)
         .where(col(LinkCode.id) == row.id, col(LinkCode.used_at).is_(None))
-        .values(used_at=now)
+        .values(used_at=now, joining_id=member_id)
     )
     if claimed.rowcount != 1:
         return Redemption(Outcome.USED)
-    merge_members(session, source_id=member_id, target_id=row.member_id)
-    return Redemption(Outcome.LINKED, row.member_id)
+    return Redemption(Outcome.ASKED, row.member_id, row.id, row.member_id)
+
+
+def confirm(session: Session, request_id: int, member_id: int, now: datetime) -> Redemption:
+    """`member_id` says yes to request `request_id`; the members are merged when this is the
+    second yes. A request the member is not part of, or one already settled, changes nothing."""
+    row = _pending(session, request_id, member_id, now)
+    if row is None:
+        return Redemption(Outcome.NOT_PENDING)
+    other = row.joining_id if member_id == row.member_id else row.member_id
+    side = "owner_confirmed_at" if member_id == row.member_id else "joiner_confirmed_at"
+    session.exec(
+        update(LinkCode)
+        .where(col(LinkCode.id) == row.id, col(getattr(LinkCode, side)).is_(None))
+        .values({side: now})
+    )
+    # Whichever confirmation lands second merges, and only once.
+    both = session.exec(
+        update(LinkCode)
+        .where(
+            col(LinkCode.id) == row.id,
+            col(LinkCode.owner_confirmed_at).is_not(None),
+            col(LinkCode.joiner_confirmed_at).is_not(None),
+            col(LinkCode.merged_at).is_(None),
+        )
+        .values(merged_at=now)
+    )
+    if both.rowcount != 1:
+        return Redemption(Outcome.WAITING, row.member_id, row.id, other)
+    merge_members(session, source_id=row.joining_id, target_id=row.member_id)  # type: ignore[arg-type]
+    return Redemption(Outcome.LINKED, row.member_id, row.id, other)
+
+
+def cancel(session: Session, request_id: int, member_id: int, now: datetime) -> Redemption:
+    """Either member calls the merge off before it happens."""
+    row = _pending(session, request_id, member_id, now)
+    if row is None:
+        return Redemption(Outcome.NOT_PENDING)
+    row.cancelled_at = now
+    other = row.joining_id if member_id == row.member_id else row.member_id
+    return Redemption(Outcome.CANCELLED, row.member_id, row.id, other)
+
+
+def _pending(session: Session, request_id: int, member_id: int, now: datetime) -> LinkCode | None:
+    """The unsettled request, locked, when `member_id` is one of its two members and it was
+    made within a code's lifetime."""
+    row = session.exec(select(LinkCode).where(LinkCode.id == request_id).with_for_update()).first()
+    if (
+        row is None
+        or row.used_at is None
+        or row.merged_at is not None
+        or row.cancelled_at is not None
+        or member_id not in (row.member_id, row.joining_id)
+        or row.used_at + CODE_LIFETIME <= now
+    ):
+        return None
+    return row
 
 
 def merge_members(

@@ -6,12 +6,11 @@ settled by the unique constraints, not by checking first.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, delete, select
+from sqlmodel import Session, col, delete, select
 
 from contract.vocabulary import MemberProfile, Platform, Role
 from storage.models import Identity, Member, MemberRole
@@ -19,6 +18,7 @@ from storage.models import Identity, Member, MemberRole
 # How fresh "last seen" needs to be to pick the platform a member is using; writing it on
 # every message would make each read-only question a database write.
 SEEN_PRECISION = timedelta(minutes=10)
+FORMER_MEMBER = "a former member"
 
 
 def identify(
@@ -125,57 +125,30 @@ def set_organisation(session: Session, member_id: int, organisation: str) -> Non
     member.organisation = organisation
 
 
-def personal_data(session: Session, member_id: int) -> dict[str, Any]:
-    """Everything the bot holds on a member, as plain data they can read or download."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise LookupError(f"no member {member_id}")
-    identities = session.exec(select(Identity).where(Identity.member_id == member_id)).all()
-    roles = session.exec(select(MemberRole).where(MemberRole.member_id == member_id)).all()
-    return {
-        "display_name": member.display_name,
-        "organisation": member.organisation,
-        "first_seen": member.created_at.isoformat(),
-        "accounts": [
-            {"platform": i.platform, "user_id": i.platform_user_id, "name": i.display_name}
-            for i in identities
-        ],
-        "roles": sorted(r.role for r in roles),
-        "records": _records_naming(session, member_id),
-    }
+def accounts(session: Session, member_id: int) -> list[dict[str, Any]]:
+    """A member's platform accounts as plain data, in the order they were first seen."""
+    identities = session.exec(
+        select(Identity).where(Identity.member_id == member_id).order_by(col(Identity.id))
+    ).all()
+    return [
+        {"platform": i.platform, "user_id": i.platform_user_id, "name": i.display_name}
+        for i in identities
+    ]
 
 
-def _records_naming(session: Session, member_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Every row in any feature's table that points at the member, found through the
-    foreign keys, so a feature's data is included without the feature having to remember."""
-    records: dict[str, list[dict[str, Any]]] = {}
-    skip = {Member.__tablename__, Identity.__tablename__, MemberRole.__tablename__}
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name in skip:
-            continue
-        columns = [
-            fk.parent for fk in table.foreign_keys if fk.column.table.name == Member.__tablename__
-        ]
-        if not columns:
-            continue
-        rows = session.connection().execute(
-            table.select().where(or_(*(column == member_id for column in columns)))
-        )
-        found = [{key: _plain(value) for key, value in row._mapping.items()} for row in rows]
-        if found:
-            records[table.name] = found
-    return records
+def add_stand_in(session: Session, now: datetime) -> int:
+    """A member with no account, role or name of their own, shown as "a former member"
+    where history needs someone in a forgotten member's place."""
+    stand_in = Member(display_name=FORMER_MEMBER, created_at=now)
+    session.add(stand_in)
+    session.flush()
+    return stand_in.id  # type: ignore[return-value]
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def forget(session: Session, member_id: int) -> None:
-    """Delete a member and, through the foreign keys, everything that hangs off them."""
-    member = session.get(Member, member_id)
-    if member is not None:
-        session.delete(member)
+def remove(session: Session, member_id: int) -> None:
+    """Delete a member and, through the foreign keys, everything that hangs off them (see
+    `storage.forgetting` for what the keys cannot reach)."""
+    session.exec(delete(Member).where(col(Member.id) == member_id))  # type: ignore[call-overload]
 
 
 def _identity(session: Session, platform: Platform, user_id: str) -> Identity | None:

@@ -12,6 +12,9 @@ from storage.types import UTCDateTime
 class Member(SQLModel, table=True):
     """A person, whichever platforms they use; roles and records hang off this row."""
 
+    # An id is never handed out twice, even after the newest member is forgotten.
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(default="", max_length=200)
     organisation: str | None = Field(default=None, max_length=200)

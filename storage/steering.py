@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select, update
+from sqlmodel import Field, Session, SQLModel, col, func, select, update
 
 from storage.types import UTCDateTime
 
@@ -495,6 +495,16 @@ def actions_from_meeting(session: Session, meeting_id: int) -> list[ActionItem]:
     )
 
 
+def reassign_action(session: Session, action_id: int, owner_id: int) -> bool:
+    """Give an open action to another owner; False when it is done or does not exist."""
+    result = session.exec(
+        update(ActionItem)
+        .where(col(ActionItem.id) == action_id, col(ActionItem.done_at).is_(None))
+        .values(owner_id=owner_id)
+    )
+    return result.rowcount == 1
+
+
 def mark_action_done(session: Session, action_id: int, member_id: int, now: datetime) -> bool:
     """Mark an action done; False when it was done already."""
     result = session.exec(
@@ -539,6 +549,22 @@ def file_first_minutes(
 
 def minutes_for(session: Session, meeting_id: int) -> Minutes | None:
     return session.get(Minutes, meeting_id)
+
+
+# --- a member forgotten --------------------------------------------------------------
+
+
+def replace_mentions(session: Session, mentions: Sequence[str], replacement: str) -> None:
+    """Write `replacement` wherever the group's record (actions, agenda items, minutes)
+    mentions one of `mentions`, so a forgotten member is no longer named in it."""
+    for table in (ActionItem, AgendaItem, Minutes):
+        text = col(table.text)  # type: ignore[attr-defined]
+        for mention in mentions:
+            session.exec(
+                update(table)
+                .where(text.contains(mention, autoescape=True))
+                .values(text=func.replace(text, mention, replacement))
+            )
 
 
 def _insert_or_update(

@@ -12,6 +12,7 @@ from bot.app import App
 from bot.discord.client import LarchClient
 from contract.specs import ActionSpec, CommandSpec, Feature, Registry, Request
 from contract.vocabulary import (
+    Action,
     Actor,
     Button,
     Command,
@@ -171,8 +172,14 @@ async def test_link_on_discord_then_on_the_console_makes_one_member(
     assert given["data"]["flags"] & EPHEMERAL
     code = given["data"]["embeds"][0]["description"].split("code is ")[1][:11]
 
-    [linked] = await app.router.handle_command(
-        Command(Actor(Platform.CONSOLE, "amara"), f"link {code}")
+    console = Actor(Platform.CONSOLE, "amara")
+    [asked] = await app.router.handle_command(Command(console, f"link {code}"))
+    # Amara's Discord account is asked too, in a DM with its own Confirm button.
+    dm = await fake.wait_for_call("POST", r"/channels/900101/messages")
+    [confirm, _cancel] = buttons_of(dm.body)
+    await ask(fake, fake.click(confirm["custom_id"], AMARA, fake.stored_message(dm.body, 900101)))
+    [linked] = await app.router.handle_action(
+        Action(console, asked.buttons[0].action_id, asked.buttons[0].value)
     )
 
     assert "discord (Amara)" in linked.text and "console (amara)" in linked.text

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from storage import events, members
+from storage import events, forgetting
 from storage.db import Database
 from storage.events import Answer, Refusal, Rsvp, RsvpOutcome, RsvpStatus
 from tests.events_support import NOW, new_members, stored_event
@@ -151,7 +151,7 @@ def test_a_seat_freed_by_a_deleted_member_is_filled_on_the_next_change(
     for member in (a, b):
         answer(database, event.id, member, Answer.GOING)
     with database.session() as session:
-        members.forget(session, a)
+        forgetting.forget_member(session, a, NOW)
     arrival = answer(database, event.id, c, Answer.GOING)
     assert arrival.promoted == (b,) and arrival.status == RsvpStatus.WAITLIST
     assert statuses(database, event.id) == {b: "going", c: "waitlist"}

@@ -1,5 +1,5 @@
 """Storage for peer introductions, on SQLite and PostgreSQL: the database itself refuses a
-round made twice or a person in two groups of one round, and `forget me` removes it all."""
+round made twice or a person in two groups of one round, and what `forget me` leaves."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from contract.vocabulary import Platform
+from storage import forgetting
 from storage import intros as store
-from storage import members
 from storage.db import Database
 from storage.intros import IntroExclusion, IntroGroupMember, IntroParticipant
 from tests.intros_support import add_participant
@@ -89,7 +89,9 @@ def test_earlier_rounds_come_back_most_recent_first(database: Database) -> None:
         assert store.past_rounds(session, before=NOW) == [[[a, b], [c, d]]]
 
 
-def test_forget_me_removes_everything_intros_holds(database: Database) -> None:
+def test_forget_me_leaves_a_former_member_in_past_groups_and_nothing_else(
+    database: Database,
+) -> None:
     a, b = people(database, 2)
     with database.session() as session:
         store.exclude(session, a, b, NOW)
@@ -97,8 +99,12 @@ def test_forget_me_removes_everything_intros_holds(database: Database) -> None:
         available = store.available_at(session, NOW)
         store.create_round(session, "2026-11-23", NOW, available, [[a, b]], NOW)
     with database.session() as session:
-        members.forget(session, a)
+        forgetting.forget_member(session, a, NOW)
     with database.session() as session:
         assert session.get(IntroParticipant, a) is None
         assert session.exec(select(IntroExclusion)).all() == []
-        assert [m.member_id for m in session.exec(select(IntroGroupMember)).all()] == [b]
+        ids = {m.member_id for m in session.exec(select(IntroGroupMember)).all()}
+        assert len(ids) == 2 and b in ids and a not in ids
+        [view] = store.groups_of(session, b, limit=1)
+        assert [m.name for m in view.others(b)] == ["a former member"]
+        assert [m.topics for m in view.others(b)] == [()]

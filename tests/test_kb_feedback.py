@@ -61,14 +61,14 @@ async def test_clicking_twice_counts_once(bot: Bot) -> None:
     assert len(marks(bot)) == 1
 
 
-async def test_a_question_nothing_answers_is_kept_without_a_name(bot: Bot) -> None:
+async def test_a_question_nothing_answers_is_kept_with_its_asker_for_forget_me(bot: Bot) -> None:
     [reply] = await bot.say("how do I book the Lambeth community hall?", as_=MEMBER)
     assert reply.text.startswith("I don't have that yet")
     assert "`suggest <link> <title>` sends it to the hub's curators" in reply.text
     [mark] = marks(bot)
-    assert (mark.outcome, mark.member_id, mark.entry_id, mark.month) == (
+    assert (mark.outcome, mark.member_id is not None, mark.entry_id, mark.month) == (
         "unanswered",
-        None,
+        True,
         None,
         "2026-11",
     )

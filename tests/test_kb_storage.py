@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 from contract.vocabulary import Platform
-from storage import kb, members
+from storage import forgetting, kb, members
 from storage.db import Database
 from storage.kb import APPROVED, REJECTED, ApprovedEntry, Suggested
 
@@ -151,7 +151,7 @@ def test_the_digest_schedule_is_one_row(database: Database) -> None:
         assert row is not None and (row.weekday, row.hour, row.minute) == (4, 17, 0)
 
 
-def test_forgetting_a_member_keeps_their_suggestion_without_their_name(
+def test_forgetting_a_member_keeps_their_suggestion_but_not_their_name_note_or_questions(
     database: Database,
 ) -> None:
     amara = member(database, "amara")
@@ -160,9 +160,9 @@ def test_forgetting_a_member_keeps_their_suggestion_without_their_name(
         kb.record_feedback(
             session, kb.UNHELPFUL, "x", "x", "2026-11", NOW, member_id=amara, entry_id="racism"
         )
-        members.forget(session, amara)
+        forgetting.forget_member(session, amara, NOW)
     with database.session() as session:
         row = kb.submission(session, submission_id)
-        assert row is not None and row.submitted_by is None
-        [gap] = kb.gaps(session, "2026-11")
-        assert gap.count == 1
+        assert row is not None and row.submitted_by is None and row.why == ""
+        assert row.url == SUGGESTED.url
+        assert kb.gaps(session, "2026-11") == []

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from contract.vocabulary import Platform
 from handlers.network.periods import PeriodError, current_period, parse_period
-from storage import members, remi
+from storage import forgetting, members, remi
 from storage.db import Database
 from storage.remi import CheckIn, Details, Lead
 
@@ -90,7 +90,7 @@ def test_a_forgotten_lead_leaves_the_organisation_its_answers(database: Database
         remi.record_details(session, org, "2026Q4", Details("x", ("data",), None), lead, T0)
         remi.add_action_point(session, org, "2026Q4", "Publish data", lead, T0)
     with database.session() as session:
-        members.forget(session, lead)
+        forgetting.forget_member(session, lead, T0)
     with database.session() as session:
         assert session.exec(select(Lead)).all() == []
         [checkin] = remi.history(session, org)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from contract.vocabulary import Platform
-from storage import members, steering
+from storage import forgetting, members, steering
 from storage.db import Database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -139,7 +139,7 @@ def test_forgetting_a_member_keeps_the_group_record(database: Database) -> None:
             session, text="Draft", owner_id=bob, due_on=STARTS[0].date(), created_by=bob, now=NOW
         )
     with database.session() as session:
-        members.forget(session, bob)
+        forgetting.forget_member(session, bob, NOW)
     with database.session() as session:
         assert steering.group_settings(session).chair_id is None
         assert steering.member_answers(session, poll_id, bob) == {}

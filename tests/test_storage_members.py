@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlmodel import func, select
 
 from contract.vocabulary import Platform, Role
-from storage import members
+from storage import forgetting, members, personal_data
 from storage.db import Database
 from storage.models import Identity, Member, MemberRole
 
@@ -89,12 +89,12 @@ def test_a_member_can_read_and_delete_everything_held_on_them(database: Database
         members.set_organisation(session, member.id, "Lambeth Council")
         members.grant_role(session, member.id, Role.EQUALITY_LEAD, NOW)
     with database.session() as session:
-        data = members.personal_data(session, member.id)
+        data = personal_data.gather(session, member.id)
     assert data["organisation"] == "Lambeth Council"
     assert data["roles"] == ["equality_lead"]
     assert data["accounts"] == [{"platform": "slack", "user_id": "U5", "name": "Ngozi"}]
     with database.session() as session:
-        members.forget(session, member.id)
+        forgetting.forget_member(session, member.id, NOW)
     with database.session() as session:
         assert members.find(session, Platform.SLACK, "U5") is None
         assert session.exec(select(func.count()).select_from(MemberRole)).one() == 0

@@ -107,9 +107,10 @@ def with_feedback_buttons(reply: Reply, query: str, entry_id: str) -> Reply:
     )
 
 
-def note_unanswered(services: Services, query: str) -> None:
-    """Keep a question the knowledge base had no answer for, without who asked."""
-    _keep(services, UNANSWERED, query)
+def note_unanswered(services: Services, query: str, member_id: int) -> None:
+    """Keep a question the knowledge base had no answer for. Curators see it without who
+    asked; the asker is kept so that `forget me` can take their words away."""
+    _keep(services, UNANSWERED, query, member_id=member_id)
 
 
 async def helpful(request: Request, services: Services) -> Reply:

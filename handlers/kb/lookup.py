@@ -56,7 +56,7 @@ async def define(request: Request, services: Services) -> Reply:
     found = services.knowledge.lookup(request.args, kind="definition")
     if not found.answers:
         found = services.knowledge.lookup(request.args)
-    return _answer(request.args, found, services)
+    return _answer(request, found, services)
 
 
 async def find(request: Request, services: Services) -> Reply:
@@ -79,7 +79,7 @@ async def find(request: Request, services: Services) -> Reply:
         ]
         found += sorted((e for e in rest if e not in found), key=lambda e: e.title.lower())
     if not found:
-        return _not_found(request.args, services)
+        return _not_found(request, services)
     if len(found) == 1:
         return entry_reply(found[0], services)
     shown = found[:MAX_FIND_RESULTS]
@@ -95,7 +95,7 @@ async def find(request: Request, services: Services) -> Reply:
 
 async def answer_question(request: Request, services: Services) -> Reply:
     """Anything that is not a command is read as a question for the knowledge base."""
-    return _answer(request.args, services.knowledge.lookup(request.args), services)
+    return _answer(request, services.knowledge.lookup(request.args), services)
 
 
 async def show_entry(request: Request, services: Services) -> Reply:
@@ -126,9 +126,10 @@ def entry_reply(entry: Entry, services: Services, also: Sequence[Entry] = ()) ->
     )
 
 
-def _answer(query: str, found: Lookup, services: Services) -> Reply:
+def _answer(request: Request, found: Lookup, services: Services) -> Reply:
+    query = request.args
     if not found.answers:
-        return _not_found(query, services, found.suggestions)
+        return _not_found(request, services, found.suggestions)
     best, *others = found.answers
     # A question naming two terms ("the difference between institutional and structural
     # racism") gets both: the best as the answer, the other near the top as the first button.
@@ -137,10 +138,13 @@ def _answer(query: str, found: Lookup, services: Services) -> Reply:
     return feedback.with_feedback_buttons(reply, query, best.entry.id)
 
 
-def _not_found(query: str, services: Services, suggestions: Sequence[Match] | None = None) -> Reply:
+def _not_found(
+    request: Request, services: Services, suggestions: Sequence[Match] | None = None
+) -> Reply:
     """ "I don't have that", and, when some entries come close, those as "Did you mean"
     buttons: one click shows the entry. Never a guess presented as the answer."""
-    feedback.note_unanswered(services, query)
+    query = request.args
+    feedback.note_unanswered(services, query, request.member.id)
     if suggestions is None:
         suggestions = services.knowledge.closest(query)
     lines = [f"I don't have that yet: nothing in the LARCH knowledge base answers “{query}”."]

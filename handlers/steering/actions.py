@@ -1,7 +1,9 @@
 """Actions keep the group's decisions moving: `action add @owner <text> due <date>`,
-`actions` for what is open, `action done <id>` when it is. The owner is reminded three days
-before the due date and on the day, at nine in the morning London time; an action still
-open after its date is listed on the next meeting's agenda (see `agenda.py`).
+`actions` for what is open, `action done <id>` when it is, and `action reassign <id> @owner`
+(the chair or an admin) for an action whose owner stepped back or asked to be forgotten.
+The owner is reminded three days before the due date and on the day, at nine in the
+morning London time; an action still open after its date is listed on the next meeting's
+agenda (see `agenda.py`).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -106,6 +108,41 @@ async def mark_done(request: Request, services: Services) -> Reply:
             return Reply(f"Action #{number} was already done.", private=True)
         due.cancel(session, _key_prefix(action), now)
     return Reply(f"Done: action #{number} “{action.text}” is marked done. Thank you!")
+
+
+async def reassign(request: Request, services: Services) -> Reply:
+    number, named = request.value(ACTION), request.value(OWNER)
+    with services.db.session() as session:
+        if not roster.may_chair(session, request.member):
+            return Reply(
+                "Only the chair or an admin can give an action to someone else.", private=True
+            )
+        action = steering.get_action(session, number)
+        if action is None:
+            return Reply(
+                f"There is no action #{number}. See the open ones with `actions`.", private=True
+            )
+        owner = members.find(session, named.platform, named.user_id)
+        if owner is None or Role.STEERING not in owner.roles:
+            return Reply(
+                "Actions go to steering group members, and they aren't one. See who is with "
+                "`steering members`.",
+                private=True,
+            )
+        if not steering.reassign_action(session, action.id, owner.id):
+            return Reply(f"Action #{number} is already done.", private=True)
+    # The reminders already due read the owner when they are sent: they follow the action.
+    if owner.id != request.member.id:
+        await send_to_member(
+            services,
+            owner.id,
+            Reply(
+                f"{request.member.display_name} gave you a steering group action: "
+                f"{action_line(action, owner.display_name)}. Mark it done with "
+                f"`action done {action.id}`."
+            ),
+        )
+    return Reply(f"Done: action #{number} now belongs to {owner.display_name}.", private=True)
 
 
 # --- reminders ------------------------------------------------------------------------
@@ -223,6 +260,14 @@ COMMANDS = [
         params=(ACTION,),
         role=Role.STEERING,
         examples=("action done 4",),
+    ),
+    CommandSpec(
+        name="action reassign",
+        summary="Give an open action to another owner (the chair or an admin)",
+        handler=reassign,
+        params=(ACTION, OWNER),
+        role=Role.STEERING,
+        examples=("action reassign 4 @cara",),
     ),
 ]
 

@@ -1,0 +1,30 @@
+"""`forget me`: afterwards no table holds the member's id, names or words.
+
+Most of it goes with the member row through the foreign keys (ON DELETE CASCADE or SET
+NULL). What the keys cannot reach is taken here: scheduled work addressed to them (their
+id is in its key and payload), the questions they typed, mentions of them in the steering
+group's record, and their place in past introductions, which a stand-in takes so that
+partners read "a former member" and each round's figures stay as they were. Member ids are
+never handed out again (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so nothing kept
+elsewhere can come to point at someone new.
+"""
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from contract.vocabulary import mention
+from storage import due, intros, kb, members, steering
+
+
+def forget_member(session: Session, member_id: int, now: datetime) -> None:
+    mentions = [
+        mention(platform, user_id)
+        for platform, user_id in members.reachable_accounts(session, member_id)
+    ]
+    due.drop_for_member(session, member_id)
+    kb.forget_asker(session, member_id)
+    steering.replace_mentions(session, mentions, members.FORMER_MEMBER)
+    if intros.was_introduced(session, member_id):
+        intros.hand_history_to(session, member_id, members.add_stand_in(session, now))
+    members.remove(session, member_id)
