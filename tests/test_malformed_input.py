@@ -23,7 +23,7 @@ from storage.steering import AgendaItem
 from tests.conftest import Bot, RecordingMessenger
 from tests.discord_support import Running, ask
 from tests.fake_discord import FakeDiscord, user
-from tests.slack_support import MockSlackApi, SlackHarness, payload, sign
+from tests.slack_support import MockSlackApi, SlackHarness, payload, serving, sign, slack_app
 from tests.steering_support import CHAIR, confirmed_meeting, steering_group
 
 APOLOGY = "something went wrong on my side"
@@ -190,8 +190,13 @@ async def test_two_thousand_fuzzed_messages_are_answered_and_stored(bot_on: Bot)
 
 
 async def test_fuzzed_slack_messages_are_answered_not_apologised_for(
-    slack: SlackHarness, mock: MockSlackApi
+    database_url: str, mock: MockSlackApi, knowledge: SearchIndex, clock: ManualClock
 ) -> None:
+    async with slack_app(database_url, mock, knowledge, clock) as app, serving(app, mock) as slack:
+        await _fuzz_slack(slack, mock)
+
+
+async def _fuzz_slack(slack: SlackHarness, mock: MockSlackApi) -> None:
     rng = random.Random(14)
     sample = [fuzzed(rng) for _ in range(50)]
     for n, text in enumerate(sample):
