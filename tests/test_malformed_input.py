@@ -31,22 +31,26 @@ APOLOGY = "something went wrong on my side"
 Change = Callable[[dict[str, Any]], None]
 
 
+def _parent(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    for key in path[:-1]:
+        data = data[key]
+    return data
+
+
 def without(*path: str) -> Change:
+    """The field at `path` left out."""
+
     def change(data: dict[str, Any]) -> None:
-        *parents, last = path
-        for key in parents:
-            data = data[key]
-        del data[last]
+        del _parent(data, path)[path[-1]]
 
     return change
 
 
 def setting(value: Any, *path: str) -> Change:
+    """The field at `path` replaced by `value`."""
+
     def change(data: dict[str, Any]) -> None:
-        *parents, last = path
-        for key in parents:
-            data = data[key]
-        data[last] = value
+        _parent(data, path)[path[-1]] = value
 
     return change
 
@@ -192,24 +196,21 @@ async def test_two_thousand_fuzzed_messages_are_answered_and_stored(bot_on: Bot)
 async def test_fuzzed_slack_messages_are_answered_not_apologised_for(
     database_url: str, mock: MockSlackApi, knowledge: SearchIndex, clock: ManualClock
 ) -> None:
-    async with slack_app(database_url, mock, knowledge, clock) as app, serving(app, mock) as slack:
-        await _fuzz_slack(slack, mock)
-
-
-async def _fuzz_slack(slack: SlackHarness, mock: MockSlackApi) -> None:
+    """Fifty direct messages, through the inbox (a JSON column) and the router."""
     rng = random.Random(14)
     sample = [fuzzed(rng) for _ in range(50)]
-    for n, text in enumerate(sample):
-        data = payload("message_im", mock, text=text, ts=f"1764000400.{n:06d}")
-        data["event_id"] = f"Ev0FUZZ{n:04d}"
-        status, _ = await slack.post(data)
-        assert status == 200
-    await slack.finish()
+    async with slack_app(database_url, mock, knowledge, clock) as app, serving(app, mock) as slack:
+        for n, text in enumerate(sample):
+            data = payload("message_im", mock, text=text, ts=f"1764000400.{n:06d}")
+            data["event_id"] = f"Ev0FUZZ{n:04d}"
+            status, _ = await slack.post(data)
+            assert status == 200
+        await slack.finish()
+        with app.services.db.session() as session:
+            asked = session.exec(select(AnswerFeedback.query)).all()
     answers = mock.calls_to("chat.postMessage")
     assert len(answers) == len(sample)
     assert not [a.body["text"] for a in answers if APOLOGY in a.body["text"]]
-    with slack.app.services.db.session() as session:
-        asked = session.exec(select(AnswerFeedback.query)).all()
     assert asked and not [query for query in asked if has_surrogate(query)]
 
 
