@@ -292,7 +292,9 @@ def restore_command(source: Path, yes: bool) -> None:
         kept = backup.restore(candidate, datetime.now(UTC))
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Restored {source}. The database as it was is kept at {kept}.")
+    click.echo(f"Restored {source}.")
+    if kept is not None:
+        click.echo(f"The database as it was is kept at {kept}.")
     if not candidate.is_newest:
         click.echo("It has an older schema: run `larch-bot db upgrade` before starting the bot.")
     click.echo("Restart the bot's processes so that none keeps what it read before.")

@@ -256,7 +256,8 @@ def _storable_action(action: Action) -> Action:
 
 
 def _storable_actor(actor: Actor) -> Actor:
-    return replace(actor, display_name=storable(actor.display_name))
+    """A display name is typed by its member too (on Slack, it could read `<@slack:U…>`)."""
+    return replace(actor, display_name=said(storable(actor.display_name)))
 
 
 def _too_long(values: Mapping[str, str], times: int = 1) -> bool:

@@ -105,12 +105,13 @@ def check(url: str, path: Path) -> Candidate:
     return Candidate(path, live, revision, revision in scripts.get_heads())
 
 
-def restore(candidate: Candidate, now: datetime) -> Path:
+def restore(candidate: Candidate, now: datetime) -> Path | None:
     """Put `candidate` in place of its database, after keeping a copy of the database as it
-    was beside it; the kept copy's path."""
+    was beside it; the kept copy's path, or None when there was no database to keep."""
     live = candidate.live
-    kept = live.with_name(f"{live.name}.before-restore-{now:%Y%m%dT%H%M%S}")
+    kept = None
     if live.is_file():
+        kept = live.with_name(f"{live.name}.before-restore-{now:%Y%m%dT%H%M%S}")
         _copy(live, kept)
     _copy(candidate.path, live)
     return kept

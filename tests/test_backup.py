@@ -155,3 +155,18 @@ def test_on_postgresql_backup_points_to_pg_dump(monkeypatch: pytest.MonkeyPatch)
     assert "pg_dump -Fc" in told.output
     told = larch_bot("restore", "--yes", "larch.db")
     assert "pg_restore" in told.output
+
+
+def test_a_backup_restores_onto_a_new_machine_with_no_database_yet(
+    live: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    join(live, "U0AMARA", "Amara")
+    copy = tmp_path / "larch-backup.db"
+    assert larch_bot("backup", str(copy)).exit_code == 0
+    fresh = tmp_path / "new-machine" / "larch.db"
+    fresh.parent.mkdir()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{fresh}")
+    restored = larch_bot("restore", "--yes", str(copy))
+    assert restored.exit_code == 0, restored.output
+    assert "kept at" not in restored.output
+    assert names_in(fresh) == {"Amara"}

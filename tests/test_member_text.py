@@ -9,9 +9,11 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import App
-from contract.vocabulary import Platform, Reply, Role, mention
+from contract.vocabulary import Actor, Command, Platform, Reply, Role, mention
 from handlers.clock import ManualClock
 from knowledge.search import SearchIndex
+from storage import members
+from tests.conftest import Bot
 from tests.discord_support import Running, ask, grant
 from tests.events_support import WORKSHOP
 from tests.fake_discord import FakeDiscord, user
@@ -154,3 +156,12 @@ async def test_people_the_bot_names_itself_are_mentioned_on_discord(
     [sent] = [c for c in fake.calls if c.method == "POST" and c.path.endswith("/messages")]
     assert sent.body["allowed_mentions"] == {"parse": [], "users": [102]}
     assert sent.body["embeds"][0]["description"] == "Meet <@102>; type `intros report`."
+
+
+async def test_a_display_name_is_kept_without_a_mention_in_it(bot: Bot) -> None:
+    """Names are typed by members too: one that reads like a mention is kept as text."""
+    mallory = Actor(Platform.CONSOLE, "mallory", display_name="<@slack:U0KWAME> \ud800")
+    await bot.app.router.handle_command(Command(mallory, "help"))
+    with bot.app.services.db.session() as session:
+        kept = members.find(session, Platform.CONSOLE, "mallory")
+    assert kept is not None and kept.display_name == "@U0KWAME \ufffd"
