@@ -73,7 +73,7 @@ class Router:
     async def handle_command(self, command: Command) -> list[Reply]:
         if command.actor.is_bot:
             return []
-        command = _storable_command(command)
+        command = _entered_command(command)
         text = command.text.strip()
         if not text:
             return [EMPTY_REPLY]
@@ -131,7 +131,7 @@ class Router:
     async def handle_action(self, action: Action) -> list[Reply]:
         if action.actor.is_bot:
             return []
-        action = _storable_action(action)
+        action = _entered_action(action)
         spec = self.registry.action(action.action_id)
         if spec is None:
             log.info("unknown action %r", action.action_id)
@@ -235,27 +235,27 @@ def _button_values(spec: ActionSpec[Any], value: str, context: ReadContext) -> d
     }
 
 
-def _storable_command(command: Command) -> Command:
+def _entered_command(command: Command) -> Command:
     options = command.options
     return replace(
         command,
-        actor=_storable_actor(command.actor),
+        actor=_entered_actor(command.actor),
         text=storable(command.text),
         options=None if options is None else {k: storable(v) for k, v in options.items()},
     )
 
 
-def _storable_action(action: Action) -> Action:
+def _entered_action(action: Action) -> Action:
     """Every form field is free text (a person is named by a command, never in a form)."""
     return replace(
         action,
-        actor=_storable_actor(action.actor),
+        actor=_entered_actor(action.actor),
         value=storable(action.value),
         fields={name: said(storable(value)) for name, value in action.fields.items()},
     )
 
 
-def _storable_actor(actor: Actor) -> Actor:
+def _entered_actor(actor: Actor) -> Actor:
     """A display name is typed by its member too (on Slack, it could read `<@slack:U…>`)."""
     return replace(actor, display_name=said(storable(actor.display_name)))
 
