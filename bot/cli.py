@@ -28,7 +28,7 @@ from knowledge.entries import CONTENT_DIR
 from knowledge.search import Match
 from scheduler.dispatcher import Outcome
 from scheduler.service import build_scheduler
-from storage import members, migrate
+from storage import backup, members, migrate
 
 DOWNLOADS = Path("var/downloads")
 # A one-off `kb search` waits for the model to answer as the bot would; the bot never waits.
@@ -268,6 +268,43 @@ def upgrade() -> None:
     settings = _settings()
     done = migrate.upgrade(settings.database_url)
     click.echo(UPGRADE_SAID[done])
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+def backup_command(target: Path) -> None:
+    """Copy the SQLite database to TARGET, safely while the bot runs."""
+    settings = _settings()
+    try:
+        backup.backup(settings.database_url, target)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the database to {target}.")
+
+
+@db.command("restore")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup SOURCE, keeping a copy of the current one."""
+    settings = _settings()
+    try:
+        candidate = backup.check(settings.database_url, source)
+        if not yes:
+            click.confirm(
+                f"Replace everything in {candidate.live} with {source}? A copy of the "
+                "current database is kept beside it.",
+                abort=True,
+            )
+        kept = backup.restore(candidate, datetime.now(UTC))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {source}.")
+    if kept is not None:
+        click.echo(f"The database as it was is kept at {kept}.")
+    if not candidate.is_newest:
+        click.echo("It has an older schema: run `larch-bot db upgrade` before starting the bot.")
+    click.echo("Restart the bot's processes so that none keeps what it read before.")
 
 
 @cli.group()

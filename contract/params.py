@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from contract.vocabulary import MENTION, Platform
+from contract.vocabulary import MENTION, Platform, said
 from contract.when import WEEKDAYS, WhenError, parse_when
 
 T = TypeVar("T")
@@ -213,13 +213,13 @@ class Length(Param[Duration]):
 
 @dataclass(frozen=True)
 class Text(Param[str]):
-    """Free text: what the other arguments leave."""
+    """Free text: what the other arguments leave, with any mention in it as plain text."""
 
     _: KW_ONLY
     max_length: int = 2000
 
     def read(self, text: str, context: ReadContext) -> str:
-        value = text.strip()
+        value = said(text.strip())
         if not value:
             raise ArgumentError(f"the {self.name} is missing")
         if len(value) > self.max_length:

@@ -66,7 +66,29 @@ MENTION = re.compile(r"<@(?P<platform>console|slack|discord):(?P<user_id>[A-Za-z
 
 
 def mention(platform: Platform, user_id: str) -> str:
+    """The bot naming someone so that they are notified: the one way a mention gets into
+    a message, since `said` takes them out of what members type."""
     return f"<@{platform.value}:{user_id}>"
+
+
+def said(text: str) -> str:
+    """Free text a member typed (an event's title, a question, an agenda item), as the bot
+    keeps it and shows it to others: a mention in it is plain `@name` text, so words typed
+    by one member never notify another. Adapters escape the rest of their platform's markup
+    (`<!channel>`, `@everyone`, `**`) in every text they render."""
+    return MENTION.sub(lambda found: f"@{found['user_id']}", text)
+
+
+# Half of a UTF-16 surrogate pair, alone: JSON and some terminals let one through, but it
+# cannot be encoded as UTF-8, so no database stores it and no platform accepts it. NUL is
+# valid UTF-8, but PostgreSQL keeps no NUL in text.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text from outside, as every database can store it and every platform send it: each
+    lone surrogate (and NUL) is U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,30 @@
 """From a `Command` or an `Action` to the replies, with the rules every feature shares:
 bots are ignored, oversized or empty input is answered kindly, roles are checked and typed
 arguments read before a handler runs (a wrong one is answered with the command's usage),
-and a handler that fails becomes an apology, never a stack trace in chat."""
+and a handler that fails becomes an apology, never a stack trace in chat.
+
+This is also where text from every platform enters: it is made storable here, and what a
+member types as free text (a question, a form, a command's words) has its mentions taken
+out, so that handlers keep and show only what cannot notify anyone (see `said`)."""
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from contract.params import ArgumentError, ReadContext, read_options, read_text
+from contract.params import ArgumentError, Person, ReadContext, read_options, read_text
 from contract.specs import VALUE_SEPARATOR, ActionSpec, CommandSpec, Handler, Registry, Request
-from contract.vocabulary import Action, Actor, Command, MemberProfile, Place, Reply, Role
+from contract.vocabulary import (
+    Action,
+    Actor,
+    Command,
+    MemberProfile,
+    Place,
+    Reply,
+    Role,
+    said,
+    storable,
+)
 from handlers.services import Services
 from storage import members
 
@@ -58,6 +73,7 @@ class Router:
     async def handle_command(self, command: Command) -> list[Reply]:
         if command.actor.is_bot:
             return []
+        command = _entered_command(command)
         text = command.text.strip()
         if not text:
             return [EMPTY_REPLY]
@@ -69,12 +85,19 @@ class Router:
             if group:
                 return [_unknown_in_group(text, group)]
             return await self._run(
-                self.registry.question, "question", Role.MEMBER, command.actor, command.place, text
+                self.registry.question,
+                "question",
+                Role.MEMBER,
+                command.actor,
+                command.place,
+                said(text),
             )
         spec, args = matched
         options = command.options
         if options is not None:
             args = " ".join(value for value in options.values() if value)
+        if not any(isinstance(param, Person) for param in spec.params):
+            args = said(args)
 
         def read(context: ReadContext) -> dict[str, Any]:
             if options is not None:
@@ -108,6 +131,7 @@ class Router:
     async def handle_action(self, action: Action) -> list[Reply]:
         if action.actor.is_bot:
             return []
+        action = _entered_action(action)
         spec = self.registry.action(action.action_id)
         if spec is None:
             log.info("unknown action %r", action.action_id)
@@ -209,6 +233,31 @@ def _button_values(spec: ActionSpec[Any], value: str, context: ReadContext) -> d
         param.name: param.read(part, context)
         for param, part in zip(spec.params, parts, strict=True)
     }
+
+
+def _entered_command(command: Command) -> Command:
+    options = command.options
+    return replace(
+        command,
+        actor=_entered_actor(command.actor),
+        text=storable(command.text),
+        options=None if options is None else {k: storable(v) for k, v in options.items()},
+    )
+
+
+def _entered_action(action: Action) -> Action:
+    """Every form field is free text (a person is named by a command, never in a form)."""
+    return replace(
+        action,
+        actor=_entered_actor(action.actor),
+        value=storable(action.value),
+        fields={name: said(storable(value)) for name, value in action.fields.items()},
+    )
+
+
+def _entered_actor(actor: Actor) -> Actor:
+    """A display name is typed by its member too (on Slack, it could read `<@slack:U…>`)."""
+    return replace(actor, display_name=said(storable(actor.display_name)))
 
 
 def _too_long(values: Mapping[str, str], times: int = 1) -> bool:

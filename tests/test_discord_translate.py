@@ -10,10 +10,11 @@ import pytest
 from bot.discord import slash
 from bot.discord.custom_ids import CUSTOM_ID_LIMIT, CustomIds, Kind, Target
 from bot.discord.translate import (
+    Markup,
     addressed_text,
     form_pages,
+    markup,
     modal_for,
-    native_mentions,
     outgoing,
     submitted_fields,
 )
@@ -280,7 +281,7 @@ def test_the_fake_discord_refuses_what_discord_refuses() -> None:
 
 
 def test_mentions_of_other_platforms_are_named_not_pinged() -> None:
-    assert native_mentions("<@discord:5> and <@console:amara>") == "<@5> and @amara"
+    assert markup("<@discord:5> and <@console:amara>") == Markup("<@5> and @amara", frozenset({5}))
 
 
 # --- slash commands ---------------------------------------------------------------------------

@@ -74,6 +74,9 @@ class LarchClient(discord.AutoShardedClient):
     returns (a plain `discord.Client` dials Discord's fixed address)."""
 
     def __init__(self, app: App, *, defer_after: float = DEFER_AFTER_SECONDS, **options: Any):
+        # Each message says whom it may notify (see translate.markup); anything sent
+        # without saying notifies nobody.
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(intents=intents(), **options)
         self.app = app
         self.ids = CustomIds(app.services.db, app.services.clock)

@@ -57,7 +57,10 @@ class DiscordMessenger:
         channel = self.client.get_partial_messageable(int(ref.channel_id))
         sent = await self._outgoing(reply)
         await channel.get_partial_message(int(ref.message_id)).edit(
-            embeds=sent.embeds, view=sent.view, attachments=sent.files
+            embeds=sent.embeds,
+            view=sent.view,
+            attachments=sent.files,
+            allowed_mentions=sent.allowed_mentions,
         )
 
     async def _outgoing(self, reply: Reply) -> Outgoing:

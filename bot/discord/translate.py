@@ -110,12 +110,57 @@ def submitted_fields(components: Sequence[dict[str, Any]]) -> dict[str, str]:
 # --- out --------------------------------------------------------------------------------
 
 
-def native_mentions(text: str) -> str:
-    """`<@discord:123>` pings on Discord; a person on another platform is named by id."""
-    return MENTION.sub(
-        lambda m: f"<@{m['user_id']}>" if m["platform"] == Platform.DISCORD else f"@{m['user_id']}",
-        text,
-    )
+# Kept as they are: the mentions the bot writes, and code spans (the bot writes commands as
+# `code`; nothing inside one is markup, so a member's backticks are harmless).
+_VERBATIM = re.compile(rf"{MENTION.pattern}|`[^`\n]+`")
+_DISCORD_ID = re.compile(r"\d{1,20}")
+
+
+@dataclass(frozen=True)
+class Markup:
+    """Our text as Discord markdown, and the people it is meant to notify."""
+
+    text: str
+    users: frozenset[int] = frozenset()
+
+    @property
+    def allowed_mentions(self) -> discord.AllowedMentions:
+        """Only the people the bot named: never @everyone, @here or a role, whatever the
+        text holds."""
+        return discord.AllowedMentions(
+            everyone=False,
+            roles=False,
+            replied_user=False,
+            users=[discord.Object(user) for user in sorted(self.users)],
+        )
+
+
+def markup(text: str) -> Markup:
+    """Neutral text on Discord: Discord's markdown and mentions escaped, so that nothing in it
+    is markup, and `<@discord:123>` a real mention; a person on another platform is named
+    by id."""
+    parts = []
+    users = set()
+    last = 0
+    for found in _VERBATIM.finditer(text):
+        parts.append(_escape(text[last : found.start()]))
+        last = found.end()
+        if found["platform"] is None:
+            parts.append(found[0])
+        elif found["platform"] == Platform.DISCORD and _DISCORD_ID.fullmatch(found["user_id"]):
+            parts.append(f"<@{found['user_id']}>")
+            users.add(int(found["user_id"]))
+        else:
+            parts.append(_escape(f"@{found['user_id']}"))
+    parts.append(_escape(text[last:]))
+    return Markup("".join(parts), frozenset(users))
+
+
+def _escape(text: str) -> str:
+    # escape_mentions spoils @everyone, @here and long ids; an escaped `<` spoils the rest
+    # of Discord's `<…>` markup (a short `<@102>`, `<@&role>`, `<t:…>`).
+    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return escaped.replace("<", "\\<")
 
 
 @dataclass
@@ -125,9 +170,10 @@ class Outgoing:
     embeds: list[discord.Embed]
     view: discord.ui.View | None = None
     files: list[discord.File] = field(default_factory=list)
+    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
 
     def kwargs(self) -> dict[str, Any]:
-        sent: dict[str, Any] = {"embeds": self.embeds}
+        sent: dict[str, Any] = {"embeds": self.embeds, "allowed_mentions": self.allowed_mentions}
         if self.view is not None:
             sent["view"] = self.view
         if self.files:
@@ -138,8 +184,9 @@ class Outgoing:
 def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> Outgoing:
     """`form_as_button`: the reply's form cannot be opened now (a modal only opens in answer
     to a click or a slash command), so it is offered as a button that opens it."""
-    title = cut(reply.title, EMBED_TITLE_LIMIT) if reply.title else None
-    text = cut(native_mentions(reply.text), MESSAGE_EMBEDS_LIMIT - len(title or ""))
+    title = cut(markup(reply.title).text, EMBED_TITLE_LIMIT) if reply.title else None
+    body = markup(reply.text)
+    text = cut(body.text, MESSAGE_EMBEDS_LIMIT - len(title or ""))
     first, *more = _chunks(text, EMBED_TEXT_LIMIT)
     embeds = [
         discord.Embed(
@@ -168,7 +215,7 @@ def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> O
         for item in items[:BUTTONS_PER_MESSAGE]:
             view.add_item(item)
     files = [discord.File(io.BytesIO(a.content), filename=a.filename) for a in reply.attachments]
-    return Outgoing(embeds, view, files)
+    return Outgoing(embeds, view, files, body.allowed_mentions)
 
 
 def _chunks(text: str, limit: int) -> list[str]:

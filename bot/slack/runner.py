@@ -13,13 +13,15 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
 from bot.app import App
+from bot.slack import translate
 from bot.slack.answers import SlackAnswers
 from bot.slack.app import build_bolt_app, check_settings, connect
 from bot.slack.inbox import Answerer, Inbox
 from bot.slack.messenger import SlackMessenger
-from bot.web import build_web_app, serve
+from bot.web import APP_KEY, build_web_app, serve
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +30,24 @@ ANSWERING_NICENESS = 10
 
 
 def mount(web_app: web.Application, bolt: AsyncApp) -> None:
-    """Slack's Events API, slash command and interactivity requests all come to one path."""
+    """Slack's Events API, slash command and interactivity requests all come to one path.
+
+    A request whose payload is not what Slack sends (a missing field, a `user.id` that is
+    an object, a body that does not parse) is refused here, before Bolt or a listener acts
+    on it: signed, it gets a 400 and one log line; unsigned, the 401 Bolt would give."""
+    secret = web_app[APP_KEY].settings.slack_signing_secret
+    verifier = SignatureVerifier(secret.get_secret_value() if secret else "")
 
     async def slack_events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+        try:
+            bolt_request = await to_bolt_request(request)
+            translate.check_payload(bolt_request.body)
+        except (ValueError, TypeError, AttributeError, LookupError) as problem:
+            if not verifier.is_valid_request(await request.read(), request.headers):
+                return web.json_response({"error": "invalid request"}, status=401)
+            log.warning("refused a malformed Slack request: %s", problem)
+            return web.Response(status=400, text="Malformed request.")
+        return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
     web_app.router.add_post(EVENTS_PATH, slack_events)
 

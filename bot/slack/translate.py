@@ -78,6 +78,109 @@ class Origin:
     command_text: str | None = None
 
 
+# --- inbound: what a request must hold -------------------------------------------------
+
+
+class Malformed(ValueError):
+    """A payload whose fields are missing, or not of the types Slack sends; the message
+    names the field."""
+
+
+# What a Slack id (a user, a bot, a channel) is made of: one written into `<@…>` can be
+# nothing else, so no text can close a mention early and open a `<!channel>` of its own.
+_SLACK_ID = re.compile(r"[A-Z0-9]{1,64}")
+
+
+def check_payload(body: object) -> None:
+    """Raise `Malformed` unless every field the bot reads from this kind of request is there
+    (where it must be) with the type Slack documents. Kinds the bot does not read pass, as
+    do fields it does not read: Slack adds new ones."""
+    if not isinstance(body, Mapping):
+        raise Malformed("the payload is not an object")
+    if "command" in body:
+        _id(body, "user_id")
+        _strings(body, "text", "channel_id", "user_name", "response_url", "trigger_id")
+    kind = body.get("type")
+    if kind in ("block_actions", "view_submission"):
+        user = _object(body, "user")
+        _id(user, "id", "user.")
+        _strings(user, "name", where="user.")
+        _strings(body, "response_url", "trigger_id")
+    if kind == "block_actions":
+        _check_click(body)
+    elif kind == "view_submission":
+        _check_view(_object(body, "view"))
+    elif kind == "event_callback":
+        _strings(body, "event_id")
+        _check_event(_object(body, "event"))
+
+
+def _check_click(body: Payload) -> None:
+    actions = body.get("actions")
+    if not isinstance(actions, list) or not actions:
+        raise Malformed("actions is not a list of actions")
+    clicked = _as_object(actions[0], "actions[0]")
+    _strings(clicked, "action_id", "value", where="actions[0].")
+    for key in ("channel", "container", "message"):
+        part = _object(body, key, required=False)
+        _strings(part, "id", "channel_id", "thread_ts", where=f"{key}.")
+
+
+def _check_view(view: Payload) -> None:
+    _strings(view, "private_metadata", where="view.")
+    values = _object(_object(view, "state", required=False), "values", required=False)
+    for block_id in values:
+        inputs = _object(values, block_id, where="view.state.values.")
+        for name in inputs:
+            state = _object(inputs, name, where=f"view.state.values.{block_id}.")
+            _strings(state, "type", "value", where=f"{block_id}.{name}.")
+            _strings(_object(state, "selected_option", required=False), "value")
+            picked = state.get("selected_options") or []
+            if not isinstance(picked, list):
+                raise Malformed(f"{block_id}.{name}.selected_options is not a list")
+            for option in picked:
+                _strings(_as_object(option, f"{block_id}.{name}.selected_options[]"), "value")
+
+
+def _check_event(event: Payload) -> None:
+    kind = event.get("type")
+    if kind not in ("message", "app_mention", "app_home_opened"):
+        return
+    _strings(event, "text", "subtype", "channel_type", "thread_ts", "bot_id", "tab", where="event.")
+    if "user" in event or kind != "message":
+        _id(event, "user", "event.")
+    if kind == "app_mention" or event.get("channel_type") == "im":
+        _id(event, "channel", "event.")
+
+
+def _object(payload: Payload, key: str, *, required: bool = True, where: str = "") -> Payload:
+    value = payload.get(key)
+    return {} if value is None and not required else _as_object(value, f"{where}{key}")
+
+
+def _as_object(value: object, name: str) -> Payload:
+    if not isinstance(value, Mapping):
+        raise Malformed(f"{name} is {_kind(value)}, not an object")
+    return value
+
+
+def _strings(payload: Payload, *keys: str, where: str = "") -> None:
+    for key in keys:
+        value = payload.get(key)
+        if value is not None and not isinstance(value, str):
+            raise Malformed(f"{where}{key} is {_kind(value)}, not text")
+
+
+def _id(payload: Payload, key: str, where: str = "") -> None:
+    value = payload.get(key)
+    if not isinstance(value, str) or not _SLACK_ID.fullmatch(value):
+        raise Malformed(f"{where}{key} is {_kind(value)}, not a Slack id")
+
+
+def _kind(value: object) -> str:
+    return "missing" if value is None else f"a {type(value).__name__}"
+
+
 # --- inbound --------------------------------------------------------------------------
 
 _SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -242,13 +345,14 @@ def _our_action_id(slack_action_id: str) -> str:
 
 
 def mrkdwn(text: str) -> str:
-    """Our text as Slack mrkdwn: `&`, `<` and `>` escaped, neutral Slack mentions turned
-    back into real ones. Backticks mean code in both."""
+    """Our text as Slack mrkdwn: `&`, `<` and `>` escaped, so that nothing in it (a member's
+    `<!channel>` included) is markup, and neutral Slack mentions turned back into real ones.
+    Backticks mean code in both."""
     parts = []
     last = 0
     for found in MENTION.finditer(text):
         parts.append(_escape(text[last : found.start()]))
-        if found["platform"] == Platform.SLACK.value:
+        if found["platform"] == Platform.SLACK.value and _SLACK_ID.fullmatch(found["user_id"]):
             parts.append(f"<@{found['user_id']}>")
         else:
             parts.append(_escape(f"@{found['user_id']}"))
