@@ -13,14 +13,16 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from contract.vocabulary import mention
+from contract.vocabulary import mention, said
 from storage import due, intros, kb, members, steering
 
 
 def forget_member(session: Session, member_id: int, now: datetime) -> None:
+    # Member text keeps a mention as plain "@id" (contract.said); the bot's own as markup.
     mentions = [
-        mention(platform, user_id)
+        form
         for platform, user_id in members.reachable_accounts(session, member_id)
+        for form in (mention(platform, user_id), said(mention(platform, user_id)))
     ]
     due.drop_for_member(session, member_id)
     kb.forget_asker(session, member_id)

@@ -6,6 +6,7 @@ database: one answer per member and slot, one meeting per poll, and a poll's clo
 conditional update that answers wait behind (they read the poll row with a shared lock).
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, func, select, update
+from sqlmodel import Field, Session, SQLModel, col, or_, select, update
 
 from storage.types import UTCDateTime
 
@@ -556,15 +557,17 @@ def minutes_for(session: Session, meeting_id: int) -> Minutes | None:
 
 def replace_mentions(session: Session, mentions: Sequence[str], replacement: str) -> None:
     """Write `replacement` wherever the group's record (actions, agenda items, minutes)
-    mentions one of `mentions`, so a forgotten member is no longer named in it."""
+    mentions one of `mentions`, so a forgotten member is no longer named in it. A mention
+    ends where an id would: "@zuri" is not the start of "@zurina"."""
+    if not mentions:
+        return
+    named = re.compile("|".join(f"{re.escape(m)}(?![\\w.-])" for m in mentions))
     for table in (ActionItem, AgendaItem, Minutes):
         text = col(table.text)  # type: ignore[attr-defined]
-        for mention in mentions:
-            session.exec(
-                update(table)
-                .where(text.contains(mention, autoescape=True))
-                .values(text=func.replace(text, mention, replacement))
-            )
+        found = or_(*(text.contains(m, autoescape=True) for m in mentions))
+        for row in session.exec(select(table).where(found)):
+            row.text = named.sub(replacement, row.text)
+            session.add(row)
 
 
 def _insert_or_update(
