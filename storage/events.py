@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, select, update
 
 from contract.vocabulary import MessageRef, Platform
 from storage.models import Member
@@ -544,3 +544,28 @@ def replace_feed_token(session: Session, member_id: int, new_token: str, now: da
 
 def member_for_feed(session: Session, token: str) -> int | None:
     return session.exec(select(CalendarFeed.member_id).where(CalendarFeed.token == token)).first()
+
+
+def hand_history_to(session: Session, member_id: int, stand_in_id: int, now: datetime) -> None:
+    """Put a stand-in in a forgotten member's place at every event already held, so its
+    attendance and feedback scores stay as they were; their comments, their own words, go.
+    RSVPs to events still to come go with the member."""
+    held = select(Event.id).where(col(Event.starts_at) <= now)
+    session.exec(
+        update(Rsvp)
+        .where(col(Rsvp.member_id) == member_id, col(Rsvp.event_id).in_(held))
+        .values(member_id=stand_in_id)
+    )
+    session.exec(
+        update(EventFeedback)
+        .where(col(EventFeedback.member_id) == member_id)
+        .values(member_id=stand_in_id, comment=None)
+    )
+
+
+def took_part(session: Session, member_id: int, now: datetime) -> bool:
+    """Whether the member answered for an event already held, or gave feedback on one."""
+    rsvp = select(Rsvp.id).join(Event, col(Event.id) == col(Rsvp.event_id))
+    rsvp = rsvp.where(col(Rsvp.member_id) == member_id, col(Event.starts_at) <= now)
+    feedback = select(EventFeedback.event_id).where(col(EventFeedback.member_id) == member_id)
+    return session.exec(rsvp).first() is not None or session.exec(feedback).first() is not None

@@ -3,8 +3,9 @@
 Most of it goes with the member row through the foreign keys (ON DELETE CASCADE or SET
 NULL). What the keys cannot reach is taken here: scheduled work addressed to them (their
 id is in its key and payload), the questions they typed, mentions of them in the steering
-group's record, and their place in past introductions, which a stand-in takes so that
-partners read "a former member" and each round's figures stay as they were. Member ids are
+group's record, and their place in past introductions and events already held, which a
+stand-in takes so that partners read "a former member" and each round's and each event's
+figures (attendance, feedback scores) stay as they were. Member ids are
 never handed out again (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so nothing kept
 elsewhere can come to point at someone new.
 """
@@ -14,7 +15,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from contract.vocabulary import mention, said
-from storage import due, intros, kb, members, steering
+from storage import due, events, intros, kb, members, steering
 
 
 def forget_member(session: Session, member_id: int, now: datetime) -> None:
@@ -27,6 +28,10 @@ def forget_member(session: Session, member_id: int, now: datetime) -> None:
     due.drop_for_member(session, member_id)
     kb.forget_asker(session, member_id)
     steering.replace_mentions(session, mentions, members.FORMER_MEMBER)
-    if intros.was_introduced(session, member_id):
-        intros.hand_history_to(session, member_id, members.add_stand_in(session, now))
+    introduced = intros.was_introduced(session, member_id)
+    attended = events.took_part(session, member_id, now)
+    if introduced or attended:
+        stand_in = members.add_stand_in(session, now)
+        intros.hand_history_to(session, member_id, stand_in)
+        events.hand_history_to(session, member_id, stand_in, now)
     members.remove(session, member_id)

@@ -21,7 +21,7 @@ from storage import events, members, steering
 from storage.db import Database
 from storage.personal_data import SHOWN, WITHHELD
 from tests.conftest import Bot, RecordingMessenger
-from tests.events_support import create_event
+from tests.events_support import WORKSHOP_END, create_event
 from tests.intros_support import FIRST_ROUND, join, run_until
 from tests.kb_world import send_suggestion
 from tests.remi_world import ADMIN, check_in, register
@@ -250,6 +250,28 @@ async def test_after_forget_me_no_table_holds_the_member_and_others_see_a_former
     bot.grant("cora", Role.CURATOR)
     [gaps] = await bot.say("kb gaps", as_="cora")
     assert PHRASE not in gaps.text and "WRES" not in gaps.text
+
+
+async def test_an_event_already_held_keeps_its_figures_after_forget_me(any_bot: Bot) -> None:
+    bot = any_bot
+    event_id = await create_event(bot)
+    for name in (ZURI, "bola"):
+        await bot.click("events.going", str(event_id), as_=name)
+    bot.clock.set(WORKSHOP_END + timedelta(hours=1))
+    zuri, bola = member_id(bot, ZURI), member_id(bot, "bola")
+    with bot.app.services.db.session() as session:
+        for member, score in ((zuri, 5), (bola, 2)):
+            events.record_score(session, event_id, member, score, bot.clock.now())
+        events.record_comment(session, event_id, zuri, f"The {PHRASE} bit")
+    [before] = await bot.say(f"event feedback {event_id}", as_="olu")
+    assert "2 of 2 attendees answered, average 3.5 out of 5." in before.text
+
+    await forget_me(bot, ZURI)
+
+    [after] = await bot.say(f"event feedback {event_id}", as_="olu")
+    assert after.text.splitlines()[:6] == before.text.splitlines()[:6]
+    assert PHRASE not in after.text
+    assert traces(bot.app.services.db, zuri, [ZURI, PHRASE]) == []
 
 
 async def test_the_chair_reassigns_an_action_left_without_an_owner(bot: Bot) -> None:
