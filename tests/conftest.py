@@ -236,12 +236,23 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
-@pytest.fixture
-def bot(sqlite_url: str, clock: ManualClock, knowledge: SearchIndex) -> Iterator[Bot]:
+def _console_bot(database_url: str, clock: ManualClock, knowledge: SearchIndex) -> Iterator[Bot]:
     messenger = RecordingMessenger()
-    settings = Settings(database_url=sqlite_url, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=database_url, _env_file=None)  # type: ignore[call-arg]
     app = build_app(
         settings, clock=clock, messengers={Platform.CONSOLE: messenger}, knowledge=knowledge
     )
     yield Bot(app, clock, messenger)
     app.services.db.dispose()
+
+
+@pytest.fixture
+def bot(sqlite_url: str, clock: ManualClock, knowledge: SearchIndex) -> Iterator[Bot]:
+    """The whole bot in memory, on the console, on SQLite."""
+    yield from _console_bot(sqlite_url, clock, knowledge)
+
+
+@pytest.fixture
+def any_bot(database_url: str, clock: ManualClock, knowledge: SearchIndex) -> Iterator[Bot]:
+    """The whole bot in memory, on the console, once on each database."""
+    yield from _console_bot(database_url, clock, knowledge)

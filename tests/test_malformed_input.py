@@ -6,21 +6,19 @@ is stored and answered like any other, on the console, Slack and Discord."""
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
-from bot.app import App, build_app
-from bot.config import Settings
-from contract.vocabulary import Platform
+from bot.app import App
 from handlers.clock import ManualClock
 from knowledge.search import SearchIndex
 from storage.kb import AnswerFeedback
 from storage.slack_inbox import SlackRequest
 from storage.steering import AgendaItem
-from tests.conftest import Bot, RecordingMessenger
+from tests.conftest import Bot
 from tests.discord_support import Running, ask
 from tests.fake_discord import FakeDiscord, user
 from tests.slack_support import MockSlackApi, SlackHarness, payload, serving, sign, slack_app
@@ -161,33 +159,21 @@ def has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-@pytest.fixture
-def bot_on(database_url: str, clock: ManualClock, knowledge: SearchIndex) -> Iterator[Bot]:
-    """The whole bot on the console, on SQLite and on PostgreSQL."""
-    messenger = RecordingMessenger()
-    settings = Settings(database_url=database_url, _env_file=None)  # type: ignore[call-arg]
-    app = build_app(
-        settings, clock=clock, messengers={Platform.CONSOLE: messenger}, knowledge=knowledge
-    )
-    yield Bot(app, clock, messenger)
-    app.services.db.dispose()
-
-
-async def test_two_thousand_fuzzed_messages_are_answered_and_stored(bot_on: Bot) -> None:
+async def test_two_thousand_fuzzed_messages_are_answered_and_stored(any_bot: Bot) -> None:
     """Half are questions, half agenda items; every one gets a reply that is no apology,
     and every agenda item is kept, each lone surrogate as U+FFFD."""
-    await steering_group(bot_on)
-    await confirmed_meeting(bot_on)
+    await steering_group(any_bot)
+    await confirmed_meeting(any_bot)
     rng = random.Random(15)
     added = 0
     for _ in range(1000):
         text = fuzzed(rng)
         for said in (text, f"agenda add {text}"):
-            replies = await bot_on.say(said, as_=CHAIR)
+            replies = await any_bot.say(said, as_=CHAIR)
             assert replies, said
             assert not [r for r in replies if APOLOGY in r.text or has_surrogate(r.text)], said
             added += replies[0].text.startswith("Added as item")
-    with bot_on.app.services.db.session() as session:
+    with any_bot.app.services.db.session() as session:
         items = [item.text for item in session.exec(select(AgendaItem))]
     assert added > 900 and len(items) == added
     assert not [item for item in items if has_surrogate(item) or "\ufffd" not in item]

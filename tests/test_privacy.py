@@ -4,23 +4,17 @@ figures stay whole. On SQLite and PostgreSQL."""
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
-from bot.app import build_app
-from bot.config import Settings
 from contract.vocabulary import Platform, Reply, Role
-from handlers.clock import ManualClock
-from knowledge.search import SearchIndex
 from storage import events, members, steering
 from storage.db import Database
 from storage.personal_data import SHOWN, WITHHELD
-from tests.conftest import Bot, RecordingMessenger
+from tests.conftest import Bot
 from tests.events_support import WORKSHOP_END, create_event
 from tests.intros_support import FIRST_ROUND, join, run_until
 from tests.kb_world import send_suggestion
@@ -30,18 +24,6 @@ from tests.steering_support import CHAIR, steering_group
 ZURI = "zuri"
 PHRASE = "marmalade telescope"
 PHONE = "07700 900123"
-
-
-@pytest.fixture
-def any_bot(database_url: str, clock: ManualClock, knowledge: SearchIndex) -> Iterator[Bot]:
-    """The whole bot in memory, once on each database."""
-    messenger = RecordingMessenger()
-    settings = Settings(database_url=database_url, _env_file=None)  # type: ignore[call-arg]
-    app = build_app(
-        settings, clock=clock, messengers={Platform.CONSOLE: messenger}, knowledge=knowledge
-    )
-    yield Bot(app, clock, messenger)
-    app.services.db.dispose()
 
 
 def member_id(bot: Bot, name: str) -> int:

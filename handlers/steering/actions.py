@@ -19,6 +19,7 @@ from handlers.services import Services
 from handlers.steering import roster
 from handlers.timeliness import days_words, superseded
 from storage import due, members, steering
+from storage.models import Member
 from storage.steering import ActionItem
 
 REMINDER_KIND = "steering.action_reminder"
@@ -54,15 +55,7 @@ async def add_action(request: Request, services: Services) -> Reply:
         )
         promised = _schedule_reminders(session, action, now, tz)
     if owner.id != request.member.id:
-        await send_to_member(
-            services,
-            owner.id,
-            Reply(
-                f"{request.member.display_name} gave you a steering group action: "
-                f"{action_line(action, owner.display_name)}. Mark it done with "
-                f"`action done {action.id}`."
-            ),
-        )
+        await _tell_new_owner(services, request, action, owner)
     reminding = (
         f"I'll remind {owner.display_name} {' and '.join(promised)}."
         if promised
@@ -133,15 +126,7 @@ async def reassign(request: Request, services: Services) -> Reply:
             return Reply(f"Action #{number} is already done.", private=True)
     # The reminders already due read the owner when they are sent: they follow the action.
     if owner.id != request.member.id:
-        await send_to_member(
-            services,
-            owner.id,
-            Reply(
-                f"{request.member.display_name} gave you a steering group action: "
-                f"{action_line(action, owner.display_name)}. Mark it done with "
-                f"`action done {action.id}`."
-            ),
-        )
+        await _tell_new_owner(services, request, action, owner)
     return Reply(f"Done: action #{number} now belongs to {owner.display_name}.", private=True)
 
 
@@ -272,3 +257,17 @@ COMMANDS = [
 ]
 
 JOBS = [JobSpec(REMINDER_KIND, remind_owner)]
+
+
+async def _tell_new_owner(
+    services: Services, request: Request, action: ActionItem, owner: Member
+) -> None:
+    await send_to_member(
+        services,
+        owner.id,
+        Reply(
+            f"{request.member.display_name} gave you a steering group action: "
+            f"{action_line(action, owner.display_name)}. Mark it done with "
+            f"`action done {action.id}`."
+        ),
+    )
