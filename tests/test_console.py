@@ -11,7 +11,9 @@ from knowledge.semantic import DEFAULT_MODEL
 from tests.conftest import bot_environment
 
 # The issue's bar is 3 s to the first answer; a Python start on a busy CI machine adds to it.
-START_UP_SECONDS = 6
+START_UP_SECONDS = 12
+# What starting the model's load in the background may add to a start without it.
+MODEL_START_SECONDS = 1.5
 
 
 def larch_bot(
@@ -143,15 +145,20 @@ def test_kb_search_suggestions_come_apart_from_the_answers(tmp_path: Path) -> No
 
 def test_the_bot_answers_at_once_while_its_model_loads(tmp_path: Path) -> None:
     """With semantic search on, start-up does not wait for the model: the first question is
-    answered lexically, and the process is done before the model would have loaded."""
-    started = time.monotonic()
-    result = larch_bot(
-        tmp_path,
-        "console",
-        stdin="what is WRES?\n",
-        env={"LARCH_SEARCH_MODEL": DEFAULT_MODEL, "LARCH_CACHE_DIR": str(tmp_path / "cache")},
+    answered lexically, and the process is done before the model would have loaded. Timed
+    against the same start with no model, so a busy machine slows both alike."""
+
+    def answer_what_is_wres(**env: str) -> float:
+        started = time.monotonic()
+        result = larch_bot(tmp_path, "console", stdin="what is WRES?\n", env=env)
+        assert result.returncode == 0, result.stderr
+        assert "Workforce Race Equality Standard (WRES)" in result.stdout
+        assert "semantic search ready" not in result.stderr
+        return time.monotonic() - started
+
+    without_model = answer_what_is_wres(LARCH_SEARCH_MODEL="off")
+    with_model = answer_what_is_wres(
+        LARCH_SEARCH_MODEL=DEFAULT_MODEL, LARCH_CACHE_DIR=str(tmp_path / "cache")
     )
-    assert result.returncode == 0, result.stderr
-    assert "Workforce Race Equality Standard (WRES)" in result.stdout
-    assert "semantic search ready" not in result.stderr
-    assert time.monotonic() - started < START_UP_SECONDS
+    assert with_model < without_model + MODEL_START_SECONDS
+    assert with_model < START_UP_SECONDS
