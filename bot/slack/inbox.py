@@ -12,16 +12,19 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
-from contract.vocabulary import Clock
-from storage import slack_inbox
+from contract.vocabulary import Clock, Reply
+from storage import leases, slack_inbox
 from storage.db import Database
 from storage.slack_inbox import Taken, Waiting
 
 log = logging.getLogger(__name__)
 
-# Long enough for any answer (a form, a CSV export); a process that died is then
-# presumed dead and its requests are taken by another.
-LEASE = timedelta(minutes=2)
+# A process that holds a request this long without renewing its lease is presumed dead,
+# and its requests (and the member's next ones, which wait behind them) are taken by
+# another. A live process renews the leases of what it is answering every RENEW_EVERY,
+# however long an answer (a form, a CSV export) takes.
+LEASE = timedelta(minutes=1)
+RENEW_EVERY = LEASE / 4
 # A request that has been in the hands of this many processes that died is dropped:
 # something in it is killing them.
 MAX_ATTEMPTS = 3
@@ -88,13 +91,44 @@ class Inbox:
             )
 
 
-Answer = Callable[[Waiting], Awaitable[None]]
+class Delivery:
+    """A request's answer on its way to the member. Each reply is recorded as delivered as
+    soon as it is posted, before the next is attempted, so a process that takes the
+    request over from one that died posts only the replies that had not been."""
+
+    def __init__(self, db: Database, taken: Taken) -> None:
+        self._db = db
+        self._id = taken.id
+        self._replies = taken.replies
+        self._delivered = taken.delivered
+
+    @property
+    def left(self) -> list[Reply] | None:
+        """The replies still to post; None until the answer has been worked out."""
+        return None if self._replies is None else self._replies[self._delivered :]
+
+    def answered_with(self, replies: list[Reply]) -> None:
+        self._replies, self._delivered = list(replies), 0
+
+    async def posted(self) -> None:
+        """The next reply has reached the member."""
+        assert self._replies is not None, "answered_with comes first"
+        self._delivered += 1
+        await asyncio.to_thread(self._record, self._replies, self._delivered)
+
+    def _record(self, replies: list[Reply], count: int) -> None:
+        with self._db.session() as session:
+            slack_inbox.delivered(session, self._id, replies, count)
+
+
+Answer = Callable[[Waiting, Delivery], Awaitable[None]]
 
 
 class Answerer:
     """Takes requests from the inbox and answers them with `answer`, which deals with its
-    own failures (an apology to the member). The rows of answered requests are deleted
-    in the same transaction that takes the next ones."""
+    own failures (an apology to the member) and records each reply it posts through the
+    `Delivery`. The rows of answered requests are deleted in the same transaction that
+    takes the next ones."""
 
     def __init__(
         self, db: Database, clock: Clock, answer: Answer, arrived: asyncio.Event | None = None
@@ -102,6 +136,7 @@ class Answerer:
         self.db = db
         self.clock = clock
         self.answer = answer
+        self.holder = leases.new_holder()
         self._wake = arrived or asyncio.Event()
         self._answering: set[asyncio.Task[None]] = set()
         self._answered: list[int] = []
@@ -109,6 +144,7 @@ class Answerer:
 
     async def run(self) -> None:
         """Answer until cancelled."""
+        renewing = asyncio.create_task(self._keep_leases())
         try:
             while True:
                 self._wake.clear()
@@ -123,9 +159,23 @@ class Answerer:
                     self._idle.set()
                 await self._sleep()
         finally:
+            renewing.cancel()
             for task in self._answering:
                 task.cancel()
             self._finish_answered()
+
+    async def _keep_leases(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY.total_seconds())
+            if self._answering:
+                try:
+                    await asyncio.to_thread(self._renew)
+                except Exception:
+                    log.exception("could not renew the leases on Slack requests being answered")
+
+    def _renew(self) -> None:
+        with self.db.session() as session:
+            slack_inbox.renew(session, self.holder, self.clock.now(), LEASE)
 
     def _finish_answered(self) -> None:
         """On the way out, so that a restart does not answer them again."""
@@ -178,7 +228,9 @@ class Answerer:
         with self.db.session() as session:
             if answered:
                 slack_inbox.finish(session, answered)
-            return slack_inbox.take(session, self.clock.now(), room, LEASE) if room else []
+            if not room:
+                return []
+            return slack_inbox.take(session, self.clock.now(), room, LEASE, self.holder)
 
     def _count(self) -> int:
         with self.db.session() as session:
@@ -189,7 +241,7 @@ class Answerer:
             if taken.attempts > MAX_ATTEMPTS:
                 log.error("dropped Slack request %s after %s attempts", taken.id, MAX_ATTEMPTS)
             else:
-                await self.answer(taken.request)
+                await self.answer(taken.request, Delivery(self.db, taken))
         except Exception:
             log.exception("Slack request %s could not be answered", taken.id)
         self._answered.append(taken.id)
