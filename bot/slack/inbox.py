@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from contract.vocabulary import Clock, Reply
-from storage import leases, slack_inbox
+from storage import leases, slack_events, slack_inbox
 from storage.db import Database
 from storage.slack_inbox import Taken, Waiting
 
@@ -45,14 +45,16 @@ class Inbox:
         self.clock = clock
         # Set after each commit, so an answerer in this process starts at once.
         self.arrived = asyncio.Event()
-        self._unwritten: list[tuple[Waiting, asyncio.Future[None]]] = []
+        self._unwritten: list[tuple[Waiting, str | None, asyncio.Future[bool]]] = []
         self._writing: asyncio.Task[None] | None = None
 
-    def put(self, request: Waiting) -> "asyncio.Future[None]":
+    def put(self, request: Waiting, repeat_key: str | None = None) -> "asyncio.Future[bool]":
         """Start writing `request`; the future is done once it is committed, and holds
-        the error if it could not be."""
+        the error if it could not be. With a `repeat_key` (see `storage/slack_events.py`)
+        a request already taken under that key is not written again, and the future says
+        False."""
         written = asyncio.get_running_loop().create_future()
-        self._unwritten.append((request, written))
+        self._unwritten.append((request, repeat_key, written))
         if self._writing is None or self._writing.done():
             self._writing = asyncio.create_task(self._write())
         return written
@@ -61,18 +63,25 @@ class Inbox:
         while self._unwritten:
             batch, self._unwritten = self._unwritten, []
             try:
-                await asyncio.to_thread(self._commit, [request for request, _ in batch])
+                taken = await asyncio.to_thread(
+                    self._commit, [(request, key) for request, key, _ in batch]
+                )
             except Exception as error:
-                for _, written in batch:
+                for *_, written in batch:
                     written.set_exception(error)
                 continue
-            for _, written in batch:
-                written.set_result(None)
+            for (*_, written), first in zip(batch, taken, strict=True):
+                written.set_result(first)
             self.arrived.set()
 
-    def _commit(self, requests: list[Waiting]) -> None:
+    def _commit(self, batch: list[tuple[Waiting, str | None]]) -> list[bool]:
+        """One transaction for the batch: the repeats found and every new request kept."""
+        now = self.clock.now()
         with self.db.session() as session:
-            slack_inbox.put(session, requests, self.clock.now())
+            taken = [key is None or slack_events.take_event(session, key, now) for _, key in batch]
+            new = [request for (request, _), first in zip(batch, taken, strict=True) if first]
+            slack_inbox.put(session, new, now)
+        return taken
 
     async def watch_for_overdue(self) -> None:
         """Until cancelled, warn whenever requests wait too long for an answer."""
