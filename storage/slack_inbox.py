@@ -70,8 +70,10 @@ def put(session: Session, requests: Iterable[Waiting], now: datetime) -> None:
         {"kind": r.kind, "user_id": r.user_id, "payload": r.payload, "received_at": now}
         for r in requests
     ]
-    # One multi-row INSERT, without building an ORM object for each row.
-    session.execute(insert(SlackRequest), rows)
+    # One multi-row INSERT, without building an ORM object for each row. With no rows
+    # SQLAlchemy would insert one of defaults.
+    if rows:
+        session.execute(insert(SlackRequest), rows)
 
 
 def take(session: Session, now: datetime, limit: int, lease: timedelta, holder: str) -> list[Taken]:
