@@ -217,8 +217,13 @@ class Answerer:
                 return
 
     async def _sleep(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+        # Not wait_for: on Python 3.11 it can swallow a cancellation that arrives as the
+        # wake-up does, and the answerer would then never stop.
+        waking = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([waking], timeout=POLL_SECONDS)
+        finally:
+            waking.cancel()
 
     async def _finish_and_take(self) -> list[Taken]:
         answered, self._answered = self._answered, []
