@@ -148,6 +148,10 @@ class Round:
         return self.larch.per_second / self.bare.per_second
 
 
+# Every command Slack sends has its own trigger_id, and LARCH takes a command once by it.
+_triggers = itertools.count()
+
+
 def requests_for(mock: MockSlackApi, count: int) -> list[dict[str, Any]]:
     terms, users = itertools.cycle(TERMS), itertools.cycle(range(MEMBERS))
     return [
@@ -156,9 +160,9 @@ def requests_for(mock: MockSlackApi, count: int) -> list[dict[str, Any]]:
             mock,
             text=f"define {next(terms)}",
             user_id=f"U0BENCH{next(users):03d}",
-            trigger_id=f"bench.{n}",
+            trigger_id=f"bench.{next(_triggers)}",
         )
-        for n in range(count)
+        for _ in range(count)
     ]
 
 

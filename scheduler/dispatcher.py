@@ -12,9 +12,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from contract.specs import DueJob
 from contract.vocabulary import Clock
-from storage import due
+from storage import due, leases
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -54,38 +56,54 @@ class Dispatcher:
         self.max_attempts = max_attempts
 
     async def run_once(self) -> list[Outcome]:
-        """One pass as of the clock: plan, then send everything due."""
-        now = self.clock.now()
+        """One pass as of the clock: plan, then send everything due.
+
+        Each batch is leased from the moment it is claimed, and the rest of it is leased
+        again after every send, so however long the pass, no other dispatcher finds these
+        rows free while this one is still going to send them."""
         for name, plan in self.planners.items():
             try:
-                await plan(now)
+                await plan(self.clock.now())
             except Exception:
                 log.exception("planner %s failed", name)
         outcomes: list[Outcome] = []
         while True:
+            holder = leases.new_holder()
             with self.db.session() as session:
-                jobs = due.claim_due(session, now, self.batch, self.lease)
+                jobs = due.claim_due(session, self.clock.now(), self.batch, self.lease, holder)
             if not jobs:
                 return outcomes
+            held = {job.id for job in jobs}
             for job in jobs:
-                outcomes.append(await self._run(job, now))
+                if job.id not in held:
+                    # This process stalled past the lease and another has taken the row.
+                    log.warning("left %s to the dispatcher that took it over", job.key)
+                    continue
+                outcome = await self._send(job)
+                with self.db.session() as session:
+                    self._record(session, job, outcome)
+                    held = due.renew(session, holder, self.clock.now(), self.lease)
+                outcomes.append(outcome)
 
-    async def _run(self, job: DueJob, now: datetime) -> Outcome:
+    async def _send(self, job: DueJob) -> Outcome:
         send = self.senders.get(job.kind)
         try:
             if send is None:
                 raise LookupError(f"no sender for work of kind {job.kind!r}")
-            sent = await send(job)
+            return Outcome(job.key, await send(job))
         except Exception as error:
             log.exception("sending %s failed (attempt %d)", job.key, job.attempts)
-            retry_at = (
-                now + timedelta(minutes=2**job.attempts)
-                if job.attempts < self.max_attempts and send is not None
-                else None
-            )
-            with self.db.session() as session:
-                due.mark_failed(session, job.id, repr(error), now, retry_at)
             return Outcome(job.key, None, repr(error))
-        with self.db.session() as session:
+
+    def _record(self, session: Session, job: DueJob, outcome: Outcome) -> None:
+        """Before the next send: a crash after this sends nothing twice."""
+        now = self.clock.now()
+        if outcome.error is None:
             due.mark_sent(session, job.id, now)
-        return Outcome(job.key, sent)
+            return
+        retry_at = (
+            now + timedelta(minutes=2**job.attempts)
+            if job.attempts < self.max_attempts and job.kind in self.senders
+            else None
+        )
+        due.mark_failed(session, job.id, outcome.error, now, retry_at)

@@ -28,6 +28,7 @@ class DueWork(SQLModel, table=True):
     # A claim is a lease: if the process that claimed the row dies before marking it sent,
     # another process takes it once the lease runs out.
     claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    claimed_by: str | None = Field(default=None, max_length=leases.HOLDER_LENGTH, index=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
 
@@ -70,8 +71,11 @@ def cancel(session: Session, key_prefix: str, now: datetime) -> int:
     return result.rowcount
 
 
-def claim_due(session: Session, now: datetime, limit: int, lease: timedelta) -> list[DueJob]:
-    """Take up to `limit` rows that are due and not claimed by a live process.
+def claim_due(
+    session: Session, now: datetime, limit: int, lease: timedelta, holder: str
+) -> list[DueJob]:
+    """Take up to `limit` rows that are due and not claimed by a live process, for
+    `holder`, leased from `now` (the moment of the claim, not of the pass that makes it).
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent dispatchers take
     different rows; on SQLite the whole transaction holds the write lock.
@@ -89,15 +93,20 @@ def claim_due(session: Session, now: datetime, limit: int, lease: timedelta) -> 
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    leases.take(session, rows, now, lease)
+    leases.take(session, rows, holder, now, lease)
     return [DueJob(r.id, r.key, r.kind, dict(r.payload), r.due_at, r.attempts) for r in rows]  # type: ignore[arg-type]
+
+
+def renew(session: Session, holder: str, now: datetime, lease: timedelta) -> set[int]:
+    """Keep `holder`'s unsent rows for another lease from `now`; the ids it still holds."""
+    return leases.renew(session, DueWork, holder, now, lease)
 
 
 def mark_sent(session: Session, job_id: int, now: datetime) -> None:
     session.exec(
         update(DueWork)
         .where(col(DueWork.id) == job_id)
-        .values(sent_at=now, claimed_until=None, last_error=None)
+        .values(sent_at=now, claimed_until=None, claimed_by=None, last_error=None)
     )
 
 
@@ -105,7 +114,7 @@ def mark_failed(
     session: Session, job_id: int, error: str, now: datetime, retry_at: datetime | None
 ) -> None:
     """Record a failure: try again at `retry_at`, or give up (kept, unsent) when it is None."""
-    values: dict[str, Any] = {"claimed_until": None, "last_error": error[:500]}
+    values: dict[str, Any] = {"claimed_until": None, "claimed_by": None, "last_error": error[:500]}
     if retry_at is None:
         values["gave_up_at"] = now
     else:

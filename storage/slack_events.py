@@ -1,8 +1,10 @@
-"""Slack Events API deliveries already taken, so a retry of one is dropped.
+"""Slack requests already taken, so a second delivery of one is dropped.
 
 Slack re-sends an event (with `X-Slack-Retry-Num`) when it did not see our acknowledgement
-in time, possibly to another process behind the load balancer. The unique event id in
-the database, not a set in memory, decides which delivery is the first.
+in time, possibly to another process behind the load balancer; and a signed request can
+be replayed as it was within Slack's five minutes (a slash command, a form submission).
+A unique key in the database (an event id, `command:<trigger_id>`, `view:<hash>`), not a
+set in memory, decides which delivery is the first.
 """
 
 from datetime import datetime, timedelta

@@ -8,7 +8,8 @@ once its lease runs out.
 
 A member's requests are answered one at a time, in the order they arrived (`remi org add`
 before `remi lead add`): only the oldest waiting row of each member can be taken, and a
-row is deleted once answered.
+row is deleted once answered. Each reply is counted as delivered as soon as it is posted,
+so a process that takes a request over from one that died posts only what was not.
 """
 
 from collections.abc import Iterable, Sequence
@@ -18,9 +19,10 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Index, exists, insert
 from sqlalchemy.orm import aliased
-from sqlmodel import Field, Session, SQLModel, col, delete, func, select
+from sqlmodel import Field, Session, SQLModel, col, delete, func, select, update
 
-from storage import leases
+from contract.vocabulary import Reply
+from storage import leases, stored_replies
 from storage.types import UTCDateTime
 
 
@@ -35,7 +37,11 @@ class SlackRequest(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    claimed_by: str | None = Field(default=None, max_length=leases.HOLDER_LENGTH)
     attempts: int = 0
+    # The answer, once worked out, and how many of its replies have reached the member.
+    replies: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    delivered: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class Taken:
     # How many times a process has taken it, this time included: more than once means
     # an answering process died with it in hand.
     attempts: int
+    # What a process that died had worked out and posted of the answer.
+    replies: list[Reply] | None = None
+    delivered: int = 0
 
 
 def put(session: Session, requests: Iterable[Waiting], now: datetime) -> None:
@@ -61,13 +70,15 @@ def put(session: Session, requests: Iterable[Waiting], now: datetime) -> None:
         {"kind": r.kind, "user_id": r.user_id, "payload": r.payload, "received_at": now}
         for r in requests
     ]
-    # One multi-row INSERT, without building an ORM object for each row.
-    session.execute(insert(SlackRequest), rows)
+    # One multi-row INSERT, without building an ORM object for each row. With no rows
+    # SQLAlchemy would insert one of defaults.
+    if rows:
+        session.execute(insert(SlackRequest), rows)
 
 
-def take(session: Session, now: datetime, limit: int, lease: timedelta) -> list[Taken]:
-    """Up to `limit` requests, oldest first: each the oldest of its member's, and not in
-    the hands of a live process.
+def take(session: Session, now: datetime, limit: int, lease: timedelta, holder: str) -> list[Taken]:
+    """Up to `limit` requests for `holder`, oldest first: each the oldest of its member's,
+    and not in the hands of a live process.
 
     On PostgreSQL the rows are locked with SKIP LOCKED, so concurrent answering processes
     take different rows; on SQLite the whole transaction holds the write lock.
@@ -83,11 +94,31 @@ def take(session: Session, now: datetime, limit: int, lease: timedelta) -> list[
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    leases.take(session, rows, now, lease)
+    leases.take(session, rows, holder, now, lease)
     return [
-        Taken(row.id, Waiting(row.kind, row.user_id, dict(row.payload)), row.attempts)  # type: ignore[arg-type]
+        Taken(
+            row.id,  # type: ignore[arg-type]
+            Waiting(row.kind, row.user_id, dict(row.payload)),
+            row.attempts,
+            None if row.replies is None else stored_replies.from_json(row.replies),
+            row.delivered,
+        )
         for row in rows
     ]
+
+
+def renew(session: Session, holder: str, now: datetime, lease: timedelta) -> set[int]:
+    """Keep `holder`'s requests for another lease from `now`; the ids it still holds."""
+    return leases.renew(session, SlackRequest, holder, now, lease)
+
+
+def delivered(session: Session, request_id: int, replies: list[Reply], count: int) -> None:
+    """The first `count` of the request's `replies` have reached the member."""
+    session.exec(
+        update(SlackRequest)
+        .where(col(SlackRequest.id) == request_id)
+        .values(replies=stored_replies.to_json(replies), delivered=count)
+    )
 
 
 def finish(session: Session, ids: Sequence[int]) -> None:

@@ -254,9 +254,12 @@ async def running_mock(port: int | None = None) -> AsyncIterator[MockSlackApi]:
 
 def payload(name: str, mock: MockSlackApi, **changes: Any) -> dict[str, Any]:
     """A recorded-style payload from tests/fixtures/slack, its URLs pointing at the mock;
-    `changes` replace top-level fields (or, for events, fields of the event)."""
+    `changes` replace top-level fields (or, for events, fields of the event). Each slash
+    command has its own trigger_id, as on Slack, which takes a command once by it."""
     text = (FIXTURES / f"{name}.json").read_text().replace("{mock}", mock.base_url)
     data = json.loads(text)
+    if name == "slash_command":
+        data["trigger_id"] = f"{next(_triggers)}.17653672481.command"
     target = data.get("event", data)
     target.update(changes)
     return data

@@ -1,6 +1,7 @@
 """The shared dispatcher: due rows are sent once, follow edits, survive crashes and races."""
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -104,7 +105,7 @@ async def test_a_crash_after_claiming_is_recovered_when_the_lease_runs_out(
 ) -> None:
     schedule(services, "r", T0)
     with services.db.session() as session:
-        [claimed] = due.claim_due(session, clock.now(), 10, timedelta(minutes=5))
+        [claimed] = due.claim_due(session, clock.now(), 10, timedelta(minutes=5), "died")
     # The process that claimed it died here. Another dispatcher waits for the lease.
     assert await dispatcher(services, outbox).run_once() == []
     clock.advance(timedelta(minutes=6))
@@ -144,3 +145,62 @@ async def test_concurrent_dispatchers_send_each_row_once(
     dispatchers = [dispatcher(services, outbox, batch=7) for _ in range(4)]
     await asyncio.gather(*(asyncio.to_thread(asyncio.run, d.run_once()) for d in dispatchers))
     assert sorted(outbox.sent) == [f"bulk:{n:02d}" for n in range(60)]
+
+
+class SlowOutbox(Outbox):
+    """A platform that takes its time: every send moves the clock on, so one pass of a
+    large batch outlasts the lease it was claimed with."""
+
+    def __init__(self, clock: ManualClock, per_send: timedelta) -> None:
+        super().__init__()
+        self.clock = clock
+        self.per_send = per_send
+
+    async def send(self, job: DueJob) -> str:
+        self.clock.advance(self.per_send)
+        return await super().send(job)
+
+
+async def test_two_dispatchers_with_a_slow_platform_send_every_reminder_exactly_once(
+    services: Services, clock: ManualClock
+) -> None:
+    keys = [f"event:{n:03d}:reminder:24h" for n in range(200)]
+    for key in keys:
+        schedule(services, key, T0)
+    lease = timedelta(minutes=5)
+    # 20 s a send: a batch of 50 takes 1,000 s, more than three leases.
+    outbox = SlowOutbox(clock, timedelta(seconds=20))
+
+    async def tick_until_all_sent(d: Dispatcher, from_: datetime) -> None:
+        # As the scheduler does: a fresh pass whenever the last one has finished.
+        while clock.now() < from_:
+            await asyncio.sleep(0)
+        while len(set(outbox.sent)) < len(keys):
+            await d.run_once()
+            await asyncio.sleep(0)
+
+    await asyncio.gather(
+        tick_until_all_sent(dispatcher(services, outbox, lease=lease), T0),
+        # The second comes in while the first's pass has outlasted its first lease.
+        tick_until_all_sent(dispatcher(services, outbox, lease=lease), T0 + lease + lease / 5),
+    )
+
+    sends = Counter(outbox.sent)
+    assert {key: sends[key] for key in keys if sends[key] != 1} == {}
+    with services.db.session() as session:
+        assert all(due.find(session, key).sent_at is not None for key in keys)  # type: ignore[union-attr]
+
+
+def test_a_claim_that_lapsed_and_was_taken_over_is_no_longer_renewed(
+    services: Services, clock: ManualClock
+) -> None:
+    schedule(services, "r", T0)
+    lease = timedelta(minutes=5)
+    with services.db.session() as session:
+        [mine] = due.claim_due(session, clock.now(), 10, lease, "stalled")
+    clock.advance(timedelta(minutes=6))
+    with services.db.session() as session:
+        [theirs] = due.claim_due(session, clock.now(), 10, lease, "live")
+        assert due.renew(session, "stalled", clock.now(), lease) == set()
+        assert due.renew(session, "live", clock.now(), lease) == {theirs.id}
+    assert theirs.id == mine.id

@@ -4,6 +4,7 @@ a worker thread (bot/offloop.py), so every update seen here made the hop back to
 loop that owns the Slack client."""
 
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -74,9 +75,11 @@ def count_line(call: Call) -> str:
 async def test_event_new_opens_a_modal_with_every_field(
     slack: SlackHarness, mock: MockSlackApi
 ) -> None:
-    view = await open_event_form(slack, mock)
-    [opened] = mock.calls_to("views.open")
-    assert opened.body["trigger_id"] == "6341275281.17653672481.7d9f2c8e4b1a"
+    command = slash(mock, "event new")
+    await slack.post(command)
+    [opened] = await mock.wait_for("views.open")
+    assert opened.body["trigger_id"] == command["trigger_id"]
+    view = opened.body["view"]
     assert view["title"]["text"] == "New event"
     assert view["submit"]["text"] == "Create and announce"
     intro, *inputs = view["blocks"]
@@ -176,3 +179,21 @@ async def test_a_form_with_mistakes_comes_back_in_the_ack_with_what_to_fix(
     assert mock.said() == []
     with slack.app.services.db.session() as session:
         assert events.get_event(session, 1) is None
+
+
+async def test_the_same_signed_submission_sent_twice_creates_one_event(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    view = await open_event_form(slack, mock)
+    submission = submit(mock, view, WORKSHOP)
+    timestamp = int(time.time())
+    first = await slack.post(submission, timestamp=timestamp)
+    # Replayed within Slack's five minutes: the signature still holds.
+    again = await slack.post(submission, timestamp=timestamp)
+    await slack.finish()
+    assert first == again == (200, "")
+    with slack.app.services.db.session() as session:
+        assert events.get_event(session, 1) is not None
+        assert events.get_event(session, 2) is None
+    channel = [c for c in mock.calls_to("chat.postMessage") if c.body["channel"] == EVENTS_CHANNEL]
+    assert len(channel) == 1

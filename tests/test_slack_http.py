@@ -9,14 +9,17 @@ import re
 import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from bot.console import Console
 from bot.slack import listeners, translate
-from bot.slack.answers import ADAPTER_APOLOGY
+from bot.slack.answers import ADAPTER_APOLOGY, SlackAnswers
+from bot.slack.inbox import Answerer
 from bot.slack.messenger import FILES_IN_DM
 from contract.specs import ActionSpec, CommandSpec, Feature, Registry, Request
 from contract.vocabulary import Actor, Form, FormField, Platform, Reply, Role
@@ -380,9 +383,10 @@ async def test_a_form_opens_as_a_modal_from_a_slash_command(
     featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
 ) -> None:
     slack, _ = featured
-    await slack.post(payload("slash_command", mock, text="survey"))
+    command = payload("slash_command", mock, text="survey")
+    await slack.post(command)
     [opened] = await mock.wait_for("views.open")
-    assert opened.body["trigger_id"] == "6341275281.17653672481.7d9f2c8e4b1a"
+    assert opened.body["trigger_id"] == command["trigger_id"]
     view = opened.body["view"]
     assert view["type"] == "modal" and view["callback_id"] == "larch.form"
     assert view["title"]["text"] == "Learning survey"
@@ -659,3 +663,82 @@ async def test_a_request_that_cannot_be_written_down_is_acknowledged_with_an_apo
     [apology] = await mock.wait_for("response_url")
     assert apology.body["text"] == ADAPTER_APOLOGY.text
     assert "disk full" not in json.dumps([call.body for call in mock.calls])
+
+
+# --- kept once acknowledged, answered once -------------------------------------------
+
+
+async def test_an_acknowledged_slash_command_is_already_in_the_database(
+    mock: MockSlackApi,
+    sqlite_url: str,
+    knowledge: SearchIndex,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write = slack_inbox.put
+
+    def slow_disk(*args: Any) -> None:
+        time.sleep(0.3)
+        write(*args)
+
+    monkeypatch.setattr(slack_inbox, "put", slow_disk)
+    async with (
+        slack_app(sqlite_url, mock, knowledge, clock) as app,
+        serving(app, mock, answer_here=False) as slack,
+    ):
+        status, _ = await slack.post(payload("slash_command", mock, text="define wres"))
+        # The web process could die now: what Slack was told is taken must be kept.
+        with app.services.db.session() as session:
+            kept = slack_inbox.count(session)
+        await slack.finish()
+    assert (status, kept) == (200, 1)
+
+
+async def test_a_worker_killed_after_posting_an_answer_does_not_post_it_again(
+    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
+) -> None:
+    async with (
+        slack_app(sqlite_url, mock, knowledge, clock) as app,
+        serving(app, mock, answer_here=False) as slack,
+    ):
+        answers = SlackAnswers(app, app.services.messengers[Platform.SLACK])  # type: ignore[arg-type]
+
+        killed = asyncio.Event()
+
+        async def answer_then_die(*request: Any) -> None:
+            await answers.answer(*request)
+            if "wres" in request[0].payload["text"]:
+                # Killed after the answer was posted, before the request was marked done.
+                killed.set()
+                raise asyncio.CancelledError
+
+        await slack.post(payload("slash_command", mock, text="define wres", user_id="U0AMARA"))
+        await slack.post(payload("slash_command", mock, text="define bame", user_id="U0AMARA"))
+        await slack.finish()
+        async with Answerer(app.services.db, clock, answer_then_die).running():
+            await asyncio.wait_for(killed.wait(), 10)
+        [posted] = mock.calls_to("response_url")
+        assert "Workforce Race Equality Standard" in posted.body["text"]
+
+        # About a minute later another worker takes over Amara's requests.
+        clock.advance(timedelta(minutes=1, seconds=1))
+        async with Answerer(app.services.db, clock, answers.answer).running() as answerer:
+            await asyncio.wait_for(answerer.drained(), 10)
+
+    answered = [call.body["text"] for call in mock.calls_to("response_url")]
+    assert len(answered) == 2, answered
+    assert "Workforce Race Equality Standard" in answered[0]
+    assert "Workforce Race Equality Standard" not in answered[1]
+
+
+async def test_a_slash_command_replayed_with_the_same_signed_body_is_taken_once(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    body = payload("slash_command", mock, text="define wres")
+    timestamp = int(time.time())
+    first = await slack.post(body, timestamp=timestamp)
+    again = await slack.post(body, timestamp=timestamp)
+    await slack.finish()
+    assert first == again == (200, "")
+    [answer] = mock.calls_to("response_url")
+    assert "Workforce Race Equality Standard" in answer.body["text"]

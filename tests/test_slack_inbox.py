@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.slack.inbox import LEASE, MAX_ATTEMPTS, OVERDUE, Answerer, Inbox
+from bot.slack.inbox import LEASE, MAX_ATTEMPTS, OVERDUE, Answerer, Delivery, Inbox
+from contract.vocabulary import Attachment, Button, ButtonStyle, Form, FormField, Reply
 from handlers.clock import ManualClock
-from storage import slack_inbox
+from storage import leases, slack_inbox
 from storage.db import Database
 from storage.slack_inbox import Waiting
 
@@ -28,7 +29,7 @@ def put(database: Database, *requests: Waiting) -> None:
 
 def take(database: Database, now: datetime = T0, limit: int = 10) -> list[slack_inbox.Taken]:
     with database.session() as session:
-        return slack_inbox.take(session, now, limit, LEASE)
+        return slack_inbox.take(session, now, limit, LEASE, leases.new_holder())
 
 
 def finish(database: Database, *taken: slack_inbox.Taken) -> None:
@@ -63,6 +64,31 @@ def test_a_request_held_by_a_process_that_died_is_taken_again_after_the_lease(
 
     [again] = take(database, T0 + LEASE + timedelta(seconds=1))
     assert (again.id, again.attempts) == (held.id, 2)
+
+
+def test_what_was_delivered_before_a_process_died_comes_back_with_the_request(
+    database: Database,
+) -> None:
+    put(database, asked("U0AMARA", "events export 1"))
+    answer = [
+        Reply("Here is the list.", attachments=(Attachment("going.csv", b"a,b\n", "text/csv"),)),
+        Reply(
+            "Anything else?",
+            title="Events",
+            link=Button("Calendar", url="https://larch.example/calendar.ics"),
+            buttons=(Button("Going", "event.rsvp", "1", style=ButtonStyle.PRIMARY),),
+            private=True,
+            form=Form(
+                "Feedback", "event.feedback", (FormField("how", "How was it?", choices=("ok",)),)
+            ),
+        ),
+    ]
+    [held] = take(database)
+    with database.session() as session:
+        slack_inbox.delivered(session, held.id, answer, 1)
+    # The process dies here; another takes the request once the lease has run out.
+    [again] = take(database, T0 + LEASE + timedelta(seconds=1))
+    assert (again.replies, again.delivered) == (answer, 1)
 
 
 def test_concurrent_answering_processes_answer_each_request_once_and_in_order(
@@ -102,7 +128,7 @@ async def test_what_the_web_side_writes_in_a_burst_is_all_answered_in_order(
     inbox = Inbox(database, clock)
     answered: list[tuple[str, str]] = []
 
-    async def answer(request: Waiting) -> None:
+    async def answer(request: Waiting, _: Delivery) -> None:
         await asyncio.sleep(0)
         answered.append((request.user_id, request.payload["text"]))
 
@@ -129,7 +155,7 @@ async def test_a_request_that_keeps_killing_its_process_is_dropped_not_answered(
     put(database, asked("U0KWAME", "define wres"))
     answered: list[str] = []
 
-    async def answer(request: Waiting) -> None:
+    async def answer(request: Waiting, _: Delivery) -> None:
         answered.append(request.payload["text"])
 
     async with Answerer(database, ManualClock(now), answer).running() as answerer:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from bot.app import App
 from bot.offloop import OffLoopRouter
 from bot.slack import translate
+from bot.slack.inbox import Delivery
 from bot.slack.messenger import SlackMessenger
 from bot.slack.translate import Origin, Payload
 from contract.vocabulary import Action, Command, Reply
@@ -41,14 +42,20 @@ class SlackAnswers:
         self.messenger = messenger
         self.router = OffLoopRouter(app)
 
-    async def answer(self, request: Waiting) -> None:
+    async def answer(self, request: Waiting, delivery: Delivery) -> None:
+        """Answer a request from the inbox; after a process died with it, post only what
+        that process had not."""
         origin: Origin | None = None
         try:
             translated = READERS[request.kind](request.payload)
             if translated is None:
                 return
             command_or_action, origin = translated
-            await self.deliver(origin, await self.route(command_or_action))
+            if delivery.left is None:
+                delivery.answered_with(await self.route(command_or_action))
+            for reply in delivery.left or []:
+                await self.messenger.answer(origin, reply)
+                await delivery.posted()
         except Exception as error:
             await self.failed(origin, error)
 

@@ -12,16 +12,19 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
-from contract.vocabulary import Clock
-from storage import slack_inbox
+from contract.vocabulary import Clock, Reply
+from storage import leases, slack_events, slack_inbox
 from storage.db import Database
 from storage.slack_inbox import Taken, Waiting
 
 log = logging.getLogger(__name__)
 
-# Long enough for any answer (a form, a CSV export); a process that died is then
-# presumed dead and its requests are taken by another.
-LEASE = timedelta(minutes=2)
+# A process that holds a request this long without renewing its lease is presumed dead,
+# and its requests (and the member's next ones, which wait behind them) are taken by
+# another. A live process renews the leases of what it is answering every RENEW_EVERY,
+# however long an answer (a form, a CSV export) takes.
+LEASE = timedelta(minutes=1)
+RENEW_EVERY = LEASE / 4
 # A request that has been in the hands of this many processes that died is dropped:
 # something in it is killing them.
 MAX_ATTEMPTS = 3
@@ -42,14 +45,16 @@ class Inbox:
         self.clock = clock
         # Set after each commit, so an answerer in this process starts at once.
         self.arrived = asyncio.Event()
-        self._unwritten: list[tuple[Waiting, asyncio.Future[None]]] = []
+        self._unwritten: list[tuple[Waiting, str | None, asyncio.Future[bool]]] = []
         self._writing: asyncio.Task[None] | None = None
 
-    def put(self, request: Waiting) -> "asyncio.Future[None]":
+    def put(self, request: Waiting, repeat_key: str | None = None) -> "asyncio.Future[bool]":
         """Start writing `request`; the future is done once it is committed, and holds
-        the error if it could not be."""
+        the error if it could not be. With a `repeat_key` (see `storage/slack_events.py`)
+        a request already taken under that key is not written again, and the future says
+        False."""
         written = asyncio.get_running_loop().create_future()
-        self._unwritten.append((request, written))
+        self._unwritten.append((request, repeat_key, written))
         if self._writing is None or self._writing.done():
             self._writing = asyncio.create_task(self._write())
         return written
@@ -58,18 +63,25 @@ class Inbox:
         while self._unwritten:
             batch, self._unwritten = self._unwritten, []
             try:
-                await asyncio.to_thread(self._commit, [request for request, _ in batch])
+                taken = await asyncio.to_thread(
+                    self._commit, [(request, key) for request, key, _ in batch]
+                )
             except Exception as error:
-                for _, written in batch:
+                for *_, written in batch:
                     written.set_exception(error)
                 continue
-            for _, written in batch:
-                written.set_result(None)
+            for (*_, written), first in zip(batch, taken, strict=True):
+                written.set_result(first)
             self.arrived.set()
 
-    def _commit(self, requests: list[Waiting]) -> None:
+    def _commit(self, batch: list[tuple[Waiting, str | None]]) -> list[bool]:
+        """One transaction for the batch: the repeats found and every new request kept."""
+        now = self.clock.now()
         with self.db.session() as session:
-            slack_inbox.put(session, requests, self.clock.now())
+            taken = [key is None or slack_events.take_event(session, key, now) for _, key in batch]
+            new = [request for (request, _), first in zip(batch, taken, strict=True) if first]
+            slack_inbox.put(session, new, now)
+        return taken
 
     async def watch_for_overdue(self) -> None:
         """Until cancelled, warn whenever requests wait too long for an answer."""
@@ -88,13 +100,44 @@ class Inbox:
             )
 
 
-Answer = Callable[[Waiting], Awaitable[None]]
+class Delivery:
+    """A request's answer on its way to the member. Each reply is recorded as delivered as
+    soon as it is posted, before the next is attempted, so a process that takes the
+    request over from one that died posts only the replies that had not been."""
+
+    def __init__(self, db: Database, taken: Taken) -> None:
+        self._db = db
+        self._id = taken.id
+        self._replies = taken.replies
+        self._delivered = taken.delivered
+
+    @property
+    def left(self) -> list[Reply] | None:
+        """The replies still to post; None until the answer has been worked out."""
+        return None if self._replies is None else self._replies[self._delivered :]
+
+    def answered_with(self, replies: list[Reply]) -> None:
+        self._replies, self._delivered = list(replies), 0
+
+    async def posted(self) -> None:
+        """The next reply has reached the member."""
+        assert self._replies is not None, "answered_with comes first"
+        self._delivered += 1
+        await asyncio.to_thread(self._record, self._replies, self._delivered)
+
+    def _record(self, replies: list[Reply], count: int) -> None:
+        with self._db.session() as session:
+            slack_inbox.delivered(session, self._id, replies, count)
+
+
+Answer = Callable[[Waiting, Delivery], Awaitable[None]]
 
 
 class Answerer:
     """Takes requests from the inbox and answers them with `answer`, which deals with its
-    own failures (an apology to the member). The rows of answered requests are deleted
-    in the same transaction that takes the next ones."""
+    own failures (an apology to the member) and records each reply it posts through the
+    `Delivery`. The rows of answered requests are deleted in the same transaction that
+    takes the next ones."""
 
     def __init__(
         self, db: Database, clock: Clock, answer: Answer, arrived: asyncio.Event | None = None
@@ -102,6 +145,7 @@ class Answerer:
         self.db = db
         self.clock = clock
         self.answer = answer
+        self.holder = leases.new_holder()
         self._wake = arrived or asyncio.Event()
         self._answering: set[asyncio.Task[None]] = set()
         self._answered: list[int] = []
@@ -109,6 +153,7 @@ class Answerer:
 
     async def run(self) -> None:
         """Answer until cancelled."""
+        renewing = asyncio.create_task(self._keep_leases())
         try:
             while True:
                 self._wake.clear()
@@ -123,9 +168,23 @@ class Answerer:
                     self._idle.set()
                 await self._sleep()
         finally:
+            renewing.cancel()
             for task in self._answering:
                 task.cancel()
             self._finish_answered()
+
+    async def _keep_leases(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY.total_seconds())
+            if self._answering:
+                try:
+                    await asyncio.to_thread(self._renew)
+                except Exception:
+                    log.exception("could not renew the leases on Slack requests being answered")
+
+    def _renew(self) -> None:
+        with self.db.session() as session:
+            slack_inbox.renew(session, self.holder, self.clock.now(), LEASE)
 
     def _finish_answered(self) -> None:
         """On the way out, so that a restart does not answer them again."""
@@ -158,8 +217,13 @@ class Answerer:
                 return
 
     async def _sleep(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+        # Not wait_for: on Python 3.11 it can swallow a cancellation that arrives as the
+        # wake-up does, and the answerer would then never stop.
+        waking = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait([waking], timeout=POLL_SECONDS)
+        finally:
+            waking.cancel()
 
     async def _finish_and_take(self) -> list[Taken]:
         answered, self._answered = self._answered, []
@@ -178,7 +242,9 @@ class Answerer:
         with self.db.session() as session:
             if answered:
                 slack_inbox.finish(session, answered)
-            return slack_inbox.take(session, self.clock.now(), room, LEASE) if room else []
+            if not room:
+                return []
+            return slack_inbox.take(session, self.clock.now(), room, LEASE, self.holder)
 
     def _count(self) -> int:
         with self.db.session() as session:
@@ -189,7 +255,7 @@ class Answerer:
             if taken.attempts > MAX_ATTEMPTS:
                 log.error("dropped Slack request %s after %s attempts", taken.id, MAX_ATTEMPTS)
             else:
-                await self.answer(taken.request)
+                await self.answer(taken.request, Delivery(self.db, taken))
         except Exception:
             log.exception("Slack request %s could not be answered", taken.id)
         self._answered.append(taken.id)

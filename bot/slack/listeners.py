@@ -1,15 +1,21 @@
 """Every Slack listener, registered in one place.
 
-A listener acknowledges within Slack's 3 seconds however slow the answer is: it starts
-writing the request to the inbox (see `inbox.py`), acks and returns, and the answering
-happens where an `Answerer` runs. Bolt answers Slack's HTTP request when the listener
-returns (`process_before_response=True`), so anything slower runs as a task. The write
-commits a few milliseconds after the ack; from then on a restart loses nothing. Two kinds
-are answered here instead: a form submission, whose answer may have to go in the ack,
-and the App Home, which is only read.
+A listener acknowledges within Slack's 3 seconds however slow the answer is: it writes
+the request to the inbox (see `inbox.py`), acks once the write has committed and
+returns, and the answering happens where an `Answerer` runs. So an acknowledged request
+is a kept one: a crash after the ack loses nothing. Bolt answers Slack's HTTP request
+when the listener returns (`process_before_response=True`), so anything slower runs as a
+task. Two kinds are answered here instead: a form submission, whose answer may have to
+go in the ack, and the App Home, which is only read.
+
+A request Slack sends twice is taken once, whether Slack retried an event or the same
+signed request was replayed (a slash command, a form submission): each has a key that
+the database remembers (`storage/slack_events.py`).
 """
 
 import asyncio
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
@@ -39,7 +45,7 @@ SUBMISSION_ANSWER_SECONDS = 2.0
 
 def register(bolt: AsyncApp, app: App, messenger: SlackMessenger, inbox: Inbox) -> None:
     listeners = SlackListeners(app, messenger, inbox)
-    bolt.middleware(listeners.drop_retried_events)
+    bolt.middleware(listeners.drop_repeats)
     bolt.command(SLASH_COMMAND)(listeners.slash_command)
     bolt.event("app_mention")(listeners.app_mention)
     bolt.event("message")(listeners.message)
@@ -58,27 +64,30 @@ class SlackListeners:
         self.answers = SlackAnswers(app, messenger)
         self._later_tasks: set[asyncio.Task[None]] = set()
 
-    async def drop_retried_events(
+    async def drop_repeats(
         self, body: Payload, next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
-        """An Events API delivery whose event was already taken, by this process or
-        another, is acknowledged and goes no further."""
-        event_id = body.get("event_id")
-        is_event = body.get("type") == "event_callback" and isinstance(event_id, str)
+        """A request already taken, by this process or another, is acknowledged and goes
+        no further."""
+        key = _event_or_submission_key(body)
         # Off the loop: a slow commit here must not delay other requests' acks.
-        if is_event and not await asyncio.to_thread(self._first_delivery, event_id):
-            log.info("dropped a repeated delivery of Slack event %s", event_id)
+        if key is not None and not await asyncio.to_thread(self._first_delivery, key):
+            log.info("dropped a repeated Slack request (%s)", key)
             return BoltResponse(status=200, body="")
         await next()
         return None
 
-    def _first_delivery(self, event_id: str) -> bool:
+    def _first_delivery(self, key: str) -> bool:
         services = self.app.services
         with services.db.session() as session:
-            return slack_events.take_event(session, event_id, services.clock.now())
+            return slack_events.take_event(session, key, services.clock.now())
 
     async def slash_command(self, ack: AsyncAck, body: Payload) -> None:
-        await self._take(Waiting("slash_command", body["user_id"], dict(body)), ack)
+        """A command is the same command again when its trigger_id is (Slack gives each
+        its own), and is then found in the same commit that writes it down."""
+        trigger_id = body.get("trigger_id")
+        key = f"command:{trigger_id}" if isinstance(trigger_id, str) else None
+        await self._take(Waiting("slash_command", body["user_id"], dict(body)), ack, key)
 
     async def block_action(self, ack: AsyncAck, body: Payload) -> None:
         await self._take(Waiting("block_action", body["user"]["id"], dict(body)), ack)
@@ -126,18 +135,18 @@ class SlackListeners:
         except Exception:
             log.exception("could not publish the App Home of Slack user %s", user_id)
 
-    async def _take(self, request: Waiting, ack: AsyncAck | None = None) -> None:
-        """Acknowledge as the request is written (a member waits on the ack, and the
-        write is a few milliseconds behind it); if it cannot be written, apologise."""
-        written = self.inbox.put(request)
-        written.add_done_callback(lambda done: self._apologise_if_lost(request, done))
+    async def _take(
+        self, request: Waiting, ack: AsyncAck | None = None, repeat_key: str | None = None
+    ) -> None:
+        """Acknowledge once the request is committed (in a group commit with every other
+        request that arrived meanwhile); if it cannot be written, apologise."""
+        try:
+            if not await self.inbox.put(request, repeat_key):
+                log.info("dropped a repeated Slack request (%s)", repeat_key)
+        except Exception as error:
+            self._later(self.answers.failed(_origin(request), error))
         if ack is not None:
             await ack()
-
-    def _apologise_if_lost(self, request: Waiting, written: "asyncio.Future[None]") -> None:
-        error = None if written.cancelled() else written.exception()
-        if error is not None:
-            self._later(self.answers.failed(_origin(request), error))
 
     def _later(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` after the listener has returned (and Slack has its ack)."""
@@ -170,3 +179,22 @@ def _form_to_show_again(answering: "asyncio.Future[list[Reply]]") -> Reply | Non
     if not answering.done() or answering.exception() is not None:
         return None
     return next((reply for reply in answering.result() if reply.form is not None), None)
+
+
+def _event_or_submission_key(body: Payload) -> str | None:
+    """What makes a request the same request when Slack sends it again: an event's id, a
+    form submission's view and what was filled in. None for other requests: a command is
+    checked as it is written down, and a button is decided by the database."""
+    kind = body.get("type")
+    if kind == "event_callback":
+        event_id = body.get("event_id")
+        return event_id if isinstance(event_id, str) else None
+    if kind == "view_submission":
+        view = body.get("view")
+        if not isinstance(view, dict) or not isinstance(view.get("id"), str):
+            return None
+        # Hashed whole, so the key fits the column however long Slack's ids grow.
+        submitted = [view["id"], view.get("hash"), view.get("state")]
+        digest = hashlib.sha256(json.dumps(submitted, sort_keys=True, default=str).encode())
+        return f"view:{digest.hexdigest()}"
+    return None
