@@ -165,6 +165,9 @@ class Feature(Generic[S]):
     # Run before every request and every job: cheap checks that keep a process in step
     # with what other processes changed.
     before_each: Sequence[Callable[[S], object]] = ()
+    # Run when a member has asked to be forgotten, before their rows go: what the feature
+    # owes others on their behalf (a seat handed to the waitlist), given the member's id.
+    on_forget: Sequence[Callable[[S, int], Awaitable[object]]] = ()
 
 
 # The longest command name, in words (`remi lead add`).

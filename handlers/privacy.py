@@ -1,6 +1,7 @@
 """A member can see, download and delete what the bot holds on them."""
 
 import json
+from collections.abc import Awaitable, Callable, Sequence
 
 from contract.specs import ActionSpec, CommandSpec, Feature, Request
 from contract.vocabulary import Attachment, Button, ButtonStyle, Reply
@@ -60,16 +61,6 @@ async def ask_to_forget(request: Request, services: Services) -> Reply:
     )
 
 
-async def forget(request: Request, services: Services) -> Reply:
-    # Whatever the button's value says, only the member who clicked is deleted.
-    with services.db.session() as session:
-        forgetting.forget_member(session, request.member.id, services.clock.now())
-    return Reply(
-        "Done: I have deleted what I held about you. If you talk to me again I will start afresh.",
-        private=True,
-    )
-
-
 COMMANDS: list[CommandSpec[Services]] = [
     CommandSpec(
         name="my data",
@@ -83,6 +74,23 @@ COMMANDS: list[CommandSpec[Services]] = [
     ),
 ]
 
-ACTIONS = [ActionSpec("privacy.forget", forget)]
 
-FEATURE: Feature[Services] = Feature(commands=COMMANDS, actions=ACTIONS)
+def feature_for(
+    before_forgetting: Sequence[Callable[[Services, int], Awaitable[object]]],
+) -> Feature[Services]:
+    """`my data` and `forget me`; `before_forgetting` are the features' `on_forget`, run
+    before the member's rows go."""
+
+    async def forget(request: Request, services: Services) -> Reply:
+        # Whatever the button's value says, only the member who clicked is deleted.
+        for settle in before_forgetting:
+            await settle(services, request.member.id)
+        with services.db.session() as session:
+            forgetting.forget_member(session, request.member.id, services.clock.now())
+        return Reply(
+            "Done: I have deleted what I held about you. If you talk to me again I will "
+            "start afresh.",
+            private=True,
+        )
+
+    return Feature(commands=COMMANDS, actions=[ActionSpec("privacy.forget", forget)])

@@ -31,17 +31,19 @@ FEATURES: tuple[Feature[Services], ...] = (
     kb.FEATURE,
     remi.FEATURE,
     steering.FEATURE,
-    privacy.FEATURE,
     admin.FEATURE,
     linking.FEATURE,
 )
 
 
 def build_registry() -> Registry[Services]:
-    commands = [spec for feature in FEATURES for spec in feature.commands]
+    # `forget me` settles what every feature owes others before the member's rows go.
+    forgetting = privacy.feature_for([settle for f in FEATURES for settle in f.on_forget])
+    features = [*FEATURES, forgetting]
+    commands = [spec for feature in features for spec in feature.commands]
     help_spec = help_command.command_for(commands)
     commands.append(help_spec)
-    return Registry([*FEATURES, Feature(commands=[help_spec])], question=lookup.answer_question)
+    return Registry([*features, Feature(commands=[help_spec])], question=lookup.answer_question)
 
 
 def build_dispatcher(

@@ -15,7 +15,7 @@ from storage import events, members, steering
 from storage.db import Database
 from storage.personal_data import SHOWN, WITHHELD
 from tests.conftest import Bot
-from tests.events_support import WORKSHOP_END, create_event
+from tests.events_support import WORKSHOP_END, create_event, direct_messages
 from tests.intros_support import FIRST_ROUND, join, run_until
 from tests.kb_world import send_suggestion
 from tests.remi_world import ADMIN, check_in, register
@@ -254,6 +254,20 @@ async def test_an_event_already_held_keeps_its_figures_after_forget_me(any_bot: 
     assert after.text.splitlines()[:6] == before.text.splitlines()[:6]
     assert PHRASE not in after.text
     assert traces(bot.app.services.db, zuri, [ZURI, PHRASE]) == []
+
+
+async def test_a_seat_given_up_by_forget_me_goes_to_the_waitlist(bot: Bot) -> None:
+    event_id = await create_event(bot, capacity="1")
+    await bot.click("events.going", str(event_id), as_=ZURI)
+    [waiting] = await bot.click("events.going", str(event_id), as_="bola")
+    assert "number 1 on the waitlist" in waiting.text
+
+    await forget_me(bot, ZURI)
+
+    [told] = direct_messages(bot, "bola")
+    assert told.text.startswith("Good news: a seat came free at REMI drop-in workshop")
+    [again] = await bot.click("events.going", str(event_id), as_="bola")
+    assert again.text.startswith("You're already going to REMI drop-in workshop.")
 
 
 async def test_the_chair_reassigns_an_action_left_without_an_owner(bot: Bot) -> None:

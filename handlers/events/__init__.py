@@ -27,4 +27,5 @@ FEATURE: Feature[Services] = Feature(
     jobs=[*reminders.JOBS, *feedback.JOBS],
     home_sections=[rsvp.upcoming_for],
     web_resources=calendar.WEB_RESOURCES,
+    on_forget=[rsvp.give_up_seats],
 )

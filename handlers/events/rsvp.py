@@ -108,26 +108,45 @@ async def cant_go(request: Request, services: Services) -> Reply:
 
 async def _answer(request: Request, services: Services, answer: Answer) -> Reply:
     event_id = request.value(arguments.EVENT)
+    outcome = await _record(services, event_id, request.member.id, answer)
+    if outcome.refusal is not None or outcome.event is None:
+        return _refusal(outcome, event_id, services)
+    return _confirmation(outcome, outcome.event, services)
+
+
+async def give_up_seats(services: Services, member_id: int) -> None:
+    """Before a member is forgotten: their seats at events still to come go to the
+    waitlist, who are told, as if they had pressed Can't go."""
+    now = services.clock.now()
+    with services.db.session() as session:
+        held = events.events_of_member(
+            session, member_id, [RsvpStatus.GOING, RsvpStatus.WAITLIST], now
+        )
+    for event_id in [e.id for e in held if e.starts_at > now]:
+        await _record(services, event_id, member_id, Answer.NOT_GOING)
+
+
+async def _record(services: Services, event_id: int, member_id: int, answer: Answer) -> RsvpOutcome:
+    """Take one answer: the member's reminders, the seats it frees for the waitlist (who
+    are told), and the announcements' live count."""
     now = services.clock.now()
     announcement: tuple[Reply, list[MessageRef]] | None = None
     with services.db.session() as session:
-        outcome = events.rsvp(session, event_id, request.member.id, answer, now)
+        outcome = events.rsvp(session, event_id, member_id, answer, now)
         event = outcome.event
         if outcome.changed and event is not None:
             if outcome.status == RsvpStatus.GOING:
-                schedule_member(session, event, request.member.id, services)
-            elif outcome.previous == RsvpStatus.GOING:
-                unschedule_member(session, event_id, request.member.id, now)
-            for member_id in outcome.promoted:
                 schedule_member(session, event, member_id, services)
+            elif outcome.previous == RsvpStatus.GOING:
+                unschedule_member(session, event_id, member_id, now)
+            for promoted_id in outcome.promoted:
+                schedule_member(session, event, promoted_id, services)
             announcement = current_announcement(session, event_id, services)
-    if outcome.refusal is not None or event is None:
-        return _refusal(outcome, event_id, services)
-    if outcome.promoted:
+    if outcome.refusal is None and event is not None and outcome.promoted:
         await tell(services, outcome.promoted, _promotion(event, services))
     if announcement is not None:
         await update_announcements(services, *announcement)
-    return _confirmation(outcome, event, services)
+    return outcome
 
 
 def _confirmation(outcome: RsvpOutcome, event: Event, services: Services) -> Reply:
