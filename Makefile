@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/intros.py
 	$(BIN)/python bench/rsvp.py
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/slack_http.py
 
 # After changing a dependency in pyproject.toml: resolve every version afresh in a
 # throwaway virtualenv and pin what it installed. Commit constraints.txt with the change.

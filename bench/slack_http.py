@@ -113,7 +113,7 @@ def serve_bare(api_url: str, port: int) -> None:
             await ack()
 
         web_app = web.Application()
-        mount(web_app, bolt)
+        mount(web_app, bolt, SIGNING_SECRET)
         await serve(web_app, "127.0.0.1", port)
         await asyncio.Event().wait()
 

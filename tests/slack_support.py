@@ -25,7 +25,7 @@ from bot.app import App, build_app
 from bot.config import Settings
 from bot.slack.app import build_bolt_app, connect
 from bot.slack.inbox import Answerer, Inbox
-from bot.slack.runner import EVENTS_PATH, answering, mount
+from bot.slack.runner import EVENTS_PATH, answering, mount, signing_secret
 from bot.web import build_web_app, serve
 from contract.specs import Registry
 from contract.vocabulary import Platform, Role
@@ -512,7 +512,7 @@ async def serving(
         bolt = build_bolt_app(app, messenger, inbox)
         bolt.middleware(listeners.count)
         web_app = build_web_app(app)
-        mount(web_app, bolt)
+        mount(web_app, bolt, signing_secret(app.settings))
         port = free_port()
         runner = await serve(web_app, "127.0.0.1", port)
         answerer = (

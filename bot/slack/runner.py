@@ -16,12 +16,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import App
+from bot.config import Settings
 from bot.slack import translate
 from bot.slack.answers import SlackAnswers
 from bot.slack.app import build_bolt_app, check_settings, connect
 from bot.slack.inbox import Answerer, Inbox
 from bot.slack.messenger import SlackMessenger
-from bot.web import APP_KEY, build_web_app, serve
+from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +30,13 @@ EVENTS_PATH = "/slack/events"
 ANSWERING_NICENESS = 10
 
 
-def mount(web_app: web.Application, bolt: AsyncApp) -> None:
+def mount(web_app: web.Application, bolt: AsyncApp, signing_secret: str) -> None:
     """Slack's Events API, slash command and interactivity requests all come to one path.
 
     A request whose payload is not what Slack sends (a missing field, a `user.id` that is
     an object, a body that does not parse) is refused here, before Bolt or a listener acts
     on it: signed, it gets a 400 and one log line; unsigned, the 401 Bolt would give."""
-    secret = web_app[APP_KEY].settings.slack_signing_secret
-    verifier = SignatureVerifier(secret.get_secret_value() if secret else "")
+    verifier = SignatureVerifier(signing_secret)
 
     async def slack_events(request: web.Request) -> web.Response:
         try:
@@ -73,7 +73,7 @@ async def run_http(app: App, host: str, port: int, *, answer_here: bool) -> None
     async with connect(app) as messenger:
         inbox = Inbox(app.services.db, app.services.clock)
         web_app = build_web_app(app)
-        mount(web_app, build_bolt_app(app, messenger, inbox))
+        mount(web_app, build_bolt_app(app, messenger, inbox), signing_secret(app.settings))
         runner = await serve(web_app, host, port)
         log.info("Slack over HTTP: listening on http://%s:%s%s", host, port, EVENTS_PATH)
         try:
@@ -113,3 +113,9 @@ async def run_answering(app: App) -> None:
     async with connect(app) as messenger, answering(app, messenger):
         log.info("Slack answering: waiting for requests")
         await asyncio.Event().wait()
+
+
+def signing_secret(settings: Settings) -> str:
+    """The secret Slack signs requests with ("" when unset: then no request verifies)."""
+    secret = settings.slack_signing_secret
+    return secret.get_secret_value() if secret else ""
