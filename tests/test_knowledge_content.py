@@ -161,10 +161,10 @@ FAULTS = [
     ),
     pytest.param(
         "racism.md",
-        "source: Fixture\n",
+        "url: https://example.org/racism\n",
         "",
-        "racism.md: needs a url or a source",
-        id="no url or source",
+        "racism.md: needs a url, a source a member can open",
+        id="no url",
     ),
     pytest.param(
         "racism.md",
