@@ -23,7 +23,7 @@ from storage.steering import AgendaItem, Meeting
 
 POST_KIND = "steering.post_agenda"
 AGENDA_PAGE = "steering.agenda_page"
-AGENDA_PAGE_SIZE = 20
+AGENDA_PAGE_SIZE = 15
 MAX_ITEM_CHARS = 300
 
 NO_MEETING = Reply(
