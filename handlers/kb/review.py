@@ -214,7 +214,7 @@ async def show_queue(request: Request, services: Services) -> Reply:
         entry = services.knowledge.get(state.entry_id)
         title = entry.title if entry is not None else state.entry_id
         line = f"• “{title}” ({state.entry_id}), from {name}: {state.change_note}"
-        entries.append((f"Entries flagged as needing a change ({len(notes)}):", None, line))
+        entries.append(("Entries flagged as needing a change:", None, line))
     page = page_of(entries, request.optional(START) or 0)
     lines = [f"Showing {page.range_words}."] if page.range_words else []
     heading = None
