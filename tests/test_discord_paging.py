@@ -8,11 +8,12 @@ import pytest
 
 from bot.app import App
 from bot.discord.client import LarchClient
-from contract.vocabulary import Platform, Role
+from bot.discord.translate import markup
+from contract.vocabulary import Button, Platform, Reply, Role
 from storage import members, remi
 from tests.discord_support import Running, ask, buttons_of, grant
 from tests.events_support import stored_event
-from tests.fake_discord import CHANNEL_ID, FakeDiscord, user
+from tests.fake_discord import CHANNEL_ID, FakeDiscord, message_problems, user
 
 AMARA = user(101, "Amara")
 
@@ -70,3 +71,22 @@ async def test_a_lead_of_27_organisations_picks_the_last_from_a_menu(
     status = await ask(fake, picked)
     [embed] = status["data"]["embeds"]
     assert embed["description"].startswith("Organisation 27 (NHS trust, NCL)")
+
+
+async def test_a_channel_post_too_long_for_one_message_is_sent_whole_in_several(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    items = [
+        f"{n}. " + ("what the network learned from this quarter's check-ins " * 5).strip()
+        for n in range(55)
+    ]
+    reply = Reply("\n".join(items), title="Agenda", buttons=(Button("Add an item", "a.add"),))
+
+    await bot.messenger.post_to_channel(str(CHANNEL_ID), reply)
+
+    posts = [c.body for c in fake.calls_to("POST", f"/channels/{CHANNEL_ID}/messages")]
+    assert len(posts) > 1
+    assert all(message_problems(post) == [] for post in posts)
+    shown = "\n".join(e["description"] for post in posts for e in post["embeds"])
+    assert shown.splitlines() == [markup(item).text for item in items]
+    assert [bool(post.get("components")) for post in posts] == [False] * (len(posts) - 1) + [True]

@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import Block
 
-from contract.vocabulary import Platform, Role
+from bot.slack.translate import MESSAGE_TEXT_CHARS
+from contract.vocabulary import Button, Platform, Reply, Role
 from handlers.clock import ManualClock
 from knowledge.search import SearchIndex
 from storage import members, remi
@@ -85,3 +87,25 @@ async def test_a_lead_of_30_organisations_picks_the_last_from_a_menu(
 
     _, status = await mock.wait_for("response_url", count=2)
     assert _text(status.body["blocks"]).startswith("Organisation 30 (NHS trust, NCL)")
+
+
+async def test_a_channel_post_too_long_for_one_message_is_sent_whole_in_several(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    items = [
+        f"{n}. " + ("what the network learned from this quarter's check-ins " * 5).strip()
+        for n in range(55)
+    ]
+    reply = Reply("\n".join(items), title="Agenda", buttons=(Button("Add an item", "a.add"),))
+
+    await slack.app.services.messengers[Platform.SLACK].post_to_channel("C0STEERING", reply)
+
+    posts = [c.body for c in mock.calls_to("chat.postMessage")]
+    assert len(posts) > 1
+    for post in posts:
+        for block in post["blocks"]:
+            Block.parse(block).to_dict()  # type: ignore[union-attr]  # raises beyond a limit
+        assert len(_text(post["blocks"])) <= MESSAGE_TEXT_CHARS
+    shown = "\n".join(_text(post["blocks"]) for post in posts)
+    assert shown.splitlines() == items
+    assert [bool(buttons(post["blocks"])) for post in posts] == [False] * (len(posts) - 1) + [True]
