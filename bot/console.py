@@ -112,7 +112,8 @@ class Console:
     async def _show(self, replies: Sequence[Reply], source: TextIO | None) -> None:
         self._choices = []
         for reply in replies:
-            choices = [b for b in reply.buttons if not b.is_link]
+            picks = reply.picker.as_buttons() if reply.picker else ()
+            choices = [b for b in (*reply.buttons, *picks) if not b.is_link]
             text = render(reply, self.downloads, choices, start=len(self._choices) + 1)
             self._choices += choices
             self.out.write(text + "\n\n")

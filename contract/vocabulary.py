@@ -152,6 +152,26 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Option:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Picker:
+    """One pick among many alike (which organisation, which event), each pick an `Action`
+    with `action_id` and the choice's value. Adapters show it as buttons while the platform
+    has room for them, and as a menu beyond, so no choice is ever out of reach."""
+
+    action_id: str
+    placeholder: str
+    options: tuple[Option, ...]
+
+    def as_buttons(self) -> tuple[Button, ...]:
+        return tuple(Button(c.label, action_id=self.action_id, value=c.value) for c in self.options)
+
+
+@dataclass(frozen=True)
 class FormField:
     name: str
     label: str
@@ -191,6 +211,8 @@ class Reply:
 
     `private` replies are shown only to the asker (Slack ephemeral, Discord ephemeral).
     `form`, when set, asks the platform to open that form instead of (or after) the text.
+    Each line of `text` is one item (a list's entry, a paragraph): an adapter whose message
+    cannot hold the whole text sends it as several messages, breaking only between lines.
     """
 
     text: str
@@ -200,6 +222,7 @@ class Reply:
     private: bool = False
     form: Form | None = None
     attachments: tuple[Attachment, ...] = ()
+    picker: Picker | None = None
 
 
 @dataclass(frozen=True)

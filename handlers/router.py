@@ -229,9 +229,11 @@ def _button_values(spec: ActionSpec[Any], value: str, context: ReadContext) -> d
     parts = value.split(VALUE_SEPARATOR, len(spec.params) - 1)
     if len(parts) != len(spec.params):
         raise ArgumentError(f"a button value of {len(parts)} parts for {len(spec.params)}")
+    # An optional argument left empty ("10:" for a listing with no tag) is not given.
     return {
         param.name: param.read(part, context)
         for param, part in zip(spec.params, parts, strict=True)
+        if part or param.required
     }
 
 

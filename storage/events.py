@@ -184,9 +184,9 @@ def get_event(session: Session, event_id: int) -> Event | None:
 
 
 def upcoming_events(
-    session: Session, now: datetime, audience: str | None = None, limit: int = 10
+    session: Session, now: datetime, audience: str | None = None, limit: int | None = 10
 ) -> list[Event]:
-    """Events not cancelled and not over, soonest first."""
+    """Events not cancelled and not over, soonest first; all of them when `limit` is None."""
     query = select(Event).where(col(Event.cancelled_at).is_(None), col(Event.ends_at) > now)
     if audience is not None:
         query = query.where(func.lower(col(Event.audience)) == audience.lower())

@@ -523,6 +523,13 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "component_type": 2}
         return {**self._interaction(3, data, person, True), "message": on}
 
+    def pick(
+        self, custom_id: str, value: str, person: dict[str, Any], message: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A pick of `value` from a select menu on `message`."""
+        data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
+        return {**self._interaction(3, data, person, True), "message": message}
+
     def submit(
         self, custom_id: str, person: dict[str, Any], values: Mapping[str, str | Sequence[str]]
     ) -> dict[str, Any]:
@@ -641,6 +648,10 @@ def message_problems(message: Mapping[str, Any]) -> list[str]:
             problems.append(f"an action row holds {len(buttons)} components: 1 to 5")
         for button in buttons:
             problems += _too_long(button, "label", 80) + _too_long(button, "custom_id", 100)
+            if button.get("type") == 3:
+                problems += _select_problems(button)
+                if len(buttons) > 1:
+                    problems.append("a select shares its action row")
             if ("url" in button) == ("custom_id" in button):
                 problems.append(f"button {button.get('label')!r}: a custom id or a url, not both")
             custom_ids += [button["custom_id"]] if "custom_id" in button else []
@@ -663,14 +674,20 @@ def modal_problems(modal: Mapping[str, Any]) -> list[str]:
             if limit > 4000:
                 problems.append(f"input {field.get('custom_id')}: max_length {limit} > 4000")
         elif field.get("type") == 3:
-            options = field.get("options") or []
-            defaults = [o for o in options if o.get("default")]
-            if not 1 <= len(options) <= 25:
-                problems.append(f"select {field.get('custom_id')}: {len(options)} options")
+            problems += _select_problems(field)
+            defaults = [o for o in field.get("options") or [] if o.get("default")]
             if len(defaults) > field.get("max_values", 1):
                 problems.append(f"select {field.get('custom_id')}: more defaults than picks")
-            for option in options:
-                problems += _too_long(option, "label", 100) + _too_long(option, "value", 100)
+    return problems
+
+
+def _select_problems(select: Mapping[str, Any]) -> list[str]:
+    options = select.get("options") or []
+    problems = _too_long(select, "placeholder", 150)
+    if not 1 <= len(options) <= 25:
+        problems.append(f"select {select.get('custom_id')}: {len(options)} options")
+    for option in options:
+        problems += _too_long(option, "label", 100) + _too_long(option, "value", 100)
     return problems
 
 

@@ -215,12 +215,13 @@ async def test_an_abandoned_form_keeps_the_stage_and_checkin_resumes_it(bot: Bot
     assert (finished.stage, finished.needs, finished.is_complete) == (5, ["peer-support"], True)
 
 
-async def test_a_lead_of_several_organisations_picks_one_with_buttons(bot: Bot) -> None:
+async def test_a_lead_of_several_organisations_picks_one(bot: Bot) -> None:
     first = await register(bot, "Whittington Health", "lee")
     second = await register(bot, "Camden Council", "lee")
     [ask] = await bot.say("remi checkin", as_="lee")
     assert "Which organisation" in ask.text
-    assert [(b.label, b.value) for b in ask.buttons] == [
+    assert ask.picker is not None
+    assert [(o.label, o.value) for o in ask.picker.options] == [
         ("Camden Council", str(second)),
         ("Whittington Health", str(first)),
     ]

@@ -204,20 +204,26 @@ def test_many_buttons_are_split_across_actions_blocks_with_unique_ids() -> None:
     assert len(set(ids)) == 30
 
 
-def test_long_text_stays_within_block_kit_limits() -> None:
+def test_long_text_is_sent_as_several_messages_with_nothing_cut() -> None:
     paragraph = "Ethnicity data & equity <matter>. " * 100
     reply = Reply(
         "\n".join([paragraph] * 12), title="T" * 200, buttons=(Button("L" * 90, "a", "v"),)
     )
-    blocks = translate.message_blocks(reply)
-    assert len(blocks) <= 50
-    assert len(blocks[0]["text"]["text"]) <= translate.HEADER_CHARS
-    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
-    assert len(sections) == translate.MAX_SECTIONS
-    assert all(len(text) <= translate.SECTION_CHARS for text in sections)
-    assert sections[-1].endswith("…")
-    assert len(buttons(blocks)[0]["text"]["text"]) <= translate.BUTTON_LABEL_CHARS
-    assert len(translate.fallback_text(reply)) <= translate.FALLBACK_CHARS
+    parts = translate.messages(reply)
+    assert len(parts) > 1
+    shown = []
+    for part in parts:
+        blocks = translate.message_blocks(part)
+        assert len(blocks) <= 50
+        sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+        assert all(len(text) <= translate.SECTION_CHARS for text in sections)
+        assert sum(len(text) for text in sections) <= translate.MESSAGE_TEXT_CHARS
+        shown += sections
+        assert len(translate.fallback_text(part)) <= translate.FALLBACK_CHARS
+    first, last = translate.message_blocks(parts[0]), translate.message_blocks(parts[-1])
+    assert len(first[0]["text"]["text"]) <= translate.HEADER_CHARS
+    assert len(buttons(last)[0]["text"]["text"]) <= translate.BUTTON_LABEL_CHARS
+    assert " ".join(shown).split() == translate.mrkdwn(reply.text).split()
 
 
 def test_a_line_without_spaces_is_never_cut_inside_an_escape() -> None:

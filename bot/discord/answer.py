@@ -19,7 +19,7 @@ import discord
 
 from bot.discord.custom_ids import CustomIds
 from bot.discord.form_pages import FormPages
-from bot.discord.translate import Outgoing, outgoing
+from bot.discord.translate import Outgoing, messages
 from bot.offloop import off_loop
 from contract.vocabulary import Form, Reply
 
@@ -74,11 +74,12 @@ class Answerer:
 
     async def message(self, message: discord.Message, replies: Sequence[Reply]) -> None:
         for reply in replies:
-            sent = await off_loop(outgoing, reply, self.ids, form_as_button=reply.form is not None)
+            parts = await off_loop(messages, reply, self.ids, form_as_button=reply.form is not None)
             if reply.private and message.guild is not None:
-                await self._send_privately(message, sent)
+                await self._send_privately(message, parts)
             else:
-                await message.reply(**sent.kwargs(), mention_author=False)
+                for sent in parts:
+                    await message.reply(**sent.kwargs(), mention_author=False)
 
     async def _send(self, interaction: discord.Interaction, reply: Reply) -> None:
         # A modal can only be the first answer, and never the answer to a modal.
@@ -88,8 +89,9 @@ class Answerer:
         if reply.form is not None and can_open_form:
             await self.open_form(interaction, reply.form)
             return
-        sent = await off_loop(outgoing, reply, self.ids, form_as_button=reply.form is not None)
-        await self.deliver(interaction, sent, private=reply.private)
+        parts = await off_loop(messages, reply, self.ids, form_as_button=reply.form is not None)
+        for sent in parts:
+            await self.deliver(interaction, sent, private=reply.private)
 
     async def deliver(
         self, interaction: discord.Interaction, sent: Outgoing, *, private: bool
@@ -99,9 +101,10 @@ class Answerer:
         else:
             await interaction.response.send_message(**sent.kwargs(), ephemeral=private)
 
-    async def _send_privately(self, message: discord.Message, sent: Outgoing) -> None:
+    async def _send_privately(self, message: discord.Message, parts: Sequence[Outgoing]) -> None:
         try:
-            await message.author.send(**sent.kwargs())
+            for sent in parts:
+                await message.author.send(**sent.kwargs())
         except discord.Forbidden:
             await message.reply(DMS_CLOSED, mention_author=False)
             return

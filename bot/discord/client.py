@@ -7,10 +7,11 @@ completion sources, so that a slow commit delays neither another interaction's a
 nor the heartbeat.
 
 Interactions arrive four ways, all answered through `Answerer`: slash commands through the
-app-command tree, button clicks through `ActionButton` (matched by custom id, so they
-survive restarts), modal submissions read from their custom id in `on_interaction`, and a
-click on anything else gets the router's "this button no longer works" reply. A form longer
-than one modal goes page by page through `FormPages` before its handler sees it.
+app-command tree, button clicks through `ActionButton` and picks from a menu through
+`PickMenu` (matched by custom id, so they survive restarts), modal submissions read from
+their custom id in `on_interaction`, and a click on anything else gets the router's "this
+button no longer works" reply. A form longer than one modal goes page by page through
+`FormPages` before its handler sees it.
 """
 
 import logging
@@ -22,11 +23,12 @@ from discord import app_commands
 from bot.app import App
 from bot.discord import slash
 from bot.discord.answer import DEFER_AFTER_SECONDS, Answerer
-from bot.discord.custom_ids import BUTTON_ID, CustomIds, Kind, Target
+from bot.discord.custom_ids import BUTTON_ID, PICK_ID, CustomIds, Kind, Target
 from bot.discord.form_pages import Finished, FormPages
 from bot.discord.messenger import GROUPS_PURPOSE, DiscordMessenger
 from bot.discord.translate import (
     ActionButton,
+    PickMenu,
     actor_of,
     addressed_text,
     neutral_mentions,
@@ -88,7 +90,7 @@ class LarchClient(discord.AutoShardedClient):
         self.messenger = DiscordMessenger(self, self.ids, channels.get(GROUPS_PURPOSE))
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(ActionButton)
+        self.add_dynamic_items(ActionButton, PickMenu)
         guild_id = self.app.settings.discord_guild_id
         # Commands synced to one server show up at once; global ones can take an hour.
         guild = discord.Object(guild_id) if guild_id else None
@@ -180,11 +182,12 @@ def _place(interaction: discord.Interaction) -> Place:
 
 
 def _reaches_a_button(interaction: discord.Interaction) -> bool:
-    """Whether discord.py will hand this click to an `ActionButton`: it does so only for an
-    id of ours that is on the message clicked (see `ViewStore.schedule_dynamic_item_call`)."""
+    """Whether discord.py will hand this click to an `ActionButton` or a `PickMenu`: it does
+    so only for an id of ours that is on the message clicked (see
+    `ViewStore.schedule_dynamic_item_call`)."""
     custom_id = str((interaction.data or {}).get("custom_id", ""))
     message = interaction.message
-    if message is None or not BUTTON_ID.fullmatch(custom_id):
+    if message is None or not (BUTTON_ID.fullmatch(custom_id) or PICK_ID.fullmatch(custom_id)):
         return False
     return any(
         getattr(child, "custom_id", None) == custom_id

@@ -5,6 +5,8 @@ its action from the id alone, after any restart, with no callback kept in memory
     larch-form:<action_id>:<value>   a modal
     larch-page:<draft key>:<page>    a page of a form longer than one modal: the modal, and
                                      the Continue button that opens it (see form_pages.py)
+    larch-pick:<n>                   a picker's menu (the nth of a message), whose options
+                                     carry button ids
 
 Discord allows 100 characters. A longer payload is kept in the database and the id carries
 its key instead (`larch#:<key>`, `larch-form#:<key>`); so is every form that a button has to
@@ -34,6 +36,9 @@ class Kind(StrEnum):
 
 # Every id a button of ours can carry; discord.py matches clicks against it.
 BUTTON_ID = re.compile(r"larch(?:-open|-page)?#?:.*", re.DOTALL)
+# A picker's menu; the option picked carries a button's id.
+PICK_MENU = "larch-pick:"
+PICK_ID = re.compile(rf"{PICK_MENU}\d{{1,2}}")
 _PAGE = re.compile(r"(?P<draft>[\w-]{1,64}):(?P<page>[1-9])")
 
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.discord.custom_ids import CustomIds
-from bot.discord.translate import Outgoing, outgoing
+from bot.discord.translate import Outgoing, messages, outgoing
 from bot.offloop import off_loop
 from contract.vocabulary import MessageRef, Platform, Reply
 
@@ -25,12 +25,12 @@ class DiscordMessenger:
 
     async def send_direct(self, user_id: str, reply: Reply) -> MessageRef:
         channel = await self.client.create_dm(discord.Object(int(user_id)))
-        message = await channel.send(**(await self._outgoing(reply)).kwargs())
+        message = await _send_all(channel, await self._messages(reply))
         return _ref(channel.id, message.id)
 
     async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef:
         channel = self.client.get_partial_messageable(int(channel_id))
-        message = await channel.send(**(await self._outgoing(reply)).kwargs())
+        message = await _send_all(channel, await self._messages(reply))
         return _ref(channel.id, message.id)
 
     async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef:
@@ -50,12 +50,13 @@ class DiscordMessenger:
         )
         for user_id in user_ids:
             await thread.add_user(discord.Object(int(user_id)))
-        message = await thread.send(**(await self._outgoing(reply)).kwargs())
+        message = await _send_all(thread, await self._messages(reply))
         return _ref(thread.id, message.id)
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
+        """Rewrite one message (a live count): the reply must fit one."""
         channel = self.client.get_partial_messageable(int(ref.channel_id))
-        sent = await self._outgoing(reply)
+        sent = await off_loop(outgoing, reply, self.ids, form_as_button=reply.form is not None)
         await channel.get_partial_message(int(ref.message_id)).edit(
             embeds=sent.embeds,
             view=sent.view,
@@ -63,10 +64,18 @@ class DiscordMessenger:
             allowed_mentions=sent.allowed_mentions,
         )
 
-    async def _outgoing(self, reply: Reply) -> Outgoing:
+    async def _messages(self, reply: Reply) -> list[Outgoing]:
         # Nobody clicked anything, so a form can only be offered as a button. Off the loop:
         # a long button value or a form is kept in the database.
-        return await off_loop(outgoing, reply, self.ids, form_as_button=reply.form is not None)
+        return await off_loop(messages, reply, self.ids, form_as_button=reply.form is not None)
+
+
+async def _send_all(channel: discord.abc.Messageable, parts: Sequence[Outgoing]) -> discord.Message:
+    """Send a reply's messages in order; the last carries the buttons, and so is the one a
+    live count updates."""
+    for part in parts:
+        message = await channel.send(**part.kwargs())
+    return message
 
 
 def _ref(channel_id: int, message_id: int) -> MessageRef:

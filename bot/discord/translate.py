@@ -17,7 +17,8 @@ from typing import Any, Protocol, cast
 
 import discord
 
-from bot.discord.custom_ids import BUTTON_ID, CustomIds
+from bot.discord.custom_ids import BUTTON_ID, PICK_ID, PICK_MENU, CustomIds
+from contract.splitting import split_reply
 from contract.vocabulary import (
     MENTION,
     Actor,
@@ -25,6 +26,7 @@ from contract.vocabulary import (
     ButtonStyle,
     Form,
     FormField,
+    Picker,
     Place,
     Platform,
     Reply,
@@ -36,13 +38,17 @@ log = logging.getLogger(__name__)
 DISCORD_MENTION = re.compile(r"<@!?(\d+)>")
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits
-# and the component reference): longer text is cut rather than refused by Discord.
+# and https://discord.com/developers/docs/components/reference); discord.py names none of
+# them. A label or title beyond them is cut; a reply's text never is: it is spread over
+# several embeds, and over several messages beyond what one message holds.
 EMBED_TITLE_LIMIT = 256
 EMBED_TEXT_LIMIT = 4096
-# All the embeds of one message together; a longer text is spread over several embeds.
+# All the embeds of one message together.
 MESSAGE_EMBEDS_LIMIT = 6000
 BUTTON_LABEL_LIMIT = 80
-BUTTONS_PER_MESSAGE = 25
+ACTION_ROWS = 5
+BUTTONS_PER_ROW = 5
+BUTTONS_PER_MESSAGE = ACTION_ROWS * BUTTONS_PER_ROW
 MODAL_TITLE_LIMIT = 45
 MODAL_INPUTS = 5
 FIELD_LABEL_LIMIT = 45
@@ -181,8 +187,18 @@ class Outgoing:
         return sent
 
 
+def messages(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> list[Outgoing]:
+    """The reply as the messages Discord will take: one, or several when its text is longer
+    than one message's embeds hold, broken between lines. See `outgoing`."""
+    room = MESSAGE_EMBEDS_LIMIT - len(markup(reply.title or "").text)
+    parts = split_reply(reply, room, lambda text: len(markup(text).text))
+    return [outgoing(part, ids, form_as_button=form_as_button) for part in parts]
+
+
 def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> Outgoing:
-    """`form_as_button`: the reply's form cannot be opened now (a modal only opens in answer
+    """A reply whose text fits one message (`messages` makes sure of it).
+
+    `form_as_button`: the reply's form cannot be opened now (a modal only opens in answer
     to a click or a slash command), so it is offered as a button that opens it."""
     title = cut(markup(reply.title).text, EMBED_TITLE_LIMIT) if reply.title else None
     body = markup(reply.text)
@@ -207,15 +223,50 @@ def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> O
             custom_id=ids.form_opener(reply.form),
         )
         items.insert(0, ActionButton(opener))
+    picker = reply.picker
+    if picker is not None and len(items) + len(picker.options) <= BUTTONS_PER_MESSAGE:
+        items += [_button(b, ids) for b in picker.as_buttons()]
+        picker = None
     if len(items) > BUTTONS_PER_MESSAGE:
         log.warning("reply has %d buttons; Discord shows %d", len(items), BUTTONS_PER_MESSAGE)
+    items = items[:BUTTONS_PER_MESSAGE]
+    if picker is not None:
+        items += _menus(picker, ids, ACTION_ROWS - math.ceil(len(items) / BUTTONS_PER_ROW))
     view = None
     if items:
         view = discord.ui.View(timeout=None)
-        for item in items[:BUTTONS_PER_MESSAGE]:
+        for item in items:
             view.add_item(item)
     files = [discord.File(io.BytesIO(a.content), filename=a.filename) for a in reply.attachments]
     return Outgoing(embeds, view, files, body.allowed_mentions)
+
+
+def _menus(picker: Picker, ids: CustomIds, rows: int) -> list[discord.ui.Item[Any]]:
+    """More choices than buttons fit: menus of SELECT_OPTIONS choices, one to a row. Each
+    option's value is the custom id the matching button would carry, so a pick is taken
+    exactly as a click."""
+    count = len(picker.options)
+    if count > rows * SELECT_OPTIONS:
+        log.warning("picker has %d choices; Discord shows %d", count, rows * SELECT_OPTIONS)
+    menus: list[discord.ui.Item[Any]] = []
+    for start in range(0, min(count, rows * SELECT_OPTIONS), SELECT_OPTIONS):
+        stretch = picker.options[start : start + SELECT_OPTIONS]
+        placeholder = picker.placeholder
+        if count > SELECT_OPTIONS:
+            placeholder += f" ({start + 1}–{start + len(stretch)} of {count})"
+        menu: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"{PICK_MENU}{len(menus)}",
+            placeholder=cut(placeholder, PLACEHOLDER_LIMIT),
+            options=[
+                discord.SelectOption(
+                    label=cut(choice.label, SELECT_OPTION_LIMIT),
+                    value=ids.button(picker.action_id, choice.value),
+                )
+                for choice in stretch
+            ],
+        )
+        menus.append(PickMenu(menu))
+    return menus
 
 
 def _chunks(text: str, limit: int) -> list[str]:
@@ -363,3 +414,25 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTT
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await cast(ButtonTaker, interaction.client).take_button(interaction, self.custom_id)
+
+
+class PickMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=PICK_ID):
+    """A picker's menu: like a button, it works however old the message; the option picked
+    is the custom id of the button it stands for."""
+
+    def __init__(self, menu: discord.ui.Select[Any]) -> None:
+        super().__init__(menu)
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> "PickMenu":
+        return cls(cast(discord.ui.Select[Any], item))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        picked = self.item.values[0] if self.item.values else ""
+        await cast(ButtonTaker, interaction.client).take_button(interaction, picked)

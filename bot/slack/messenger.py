@@ -114,13 +114,14 @@ class SlackMessenger:
         elif origin.is_direct and origin.channel_id:
             await self._post(origin.channel_id, replace(reply, attachments=()), origin.thread_ts)
         elif origin.channel_id:
-            await self.client.chat_postEphemeral(
-                channel=origin.channel_id,
-                user=origin.user_id,
-                text=translate.fallback_text(reply),
-                blocks=translate.message_blocks(reply),
-                thread_ts=origin.thread_ts,
-            )
+            for part in translate.messages(reply):
+                await self.client.chat_postEphemeral(
+                    channel=origin.channel_id,
+                    user=origin.user_id,
+                    text=translate.fallback_text(part),
+                    blocks=translate.message_blocks(part),
+                    thread_ts=origin.thread_ts,
+                )
         else:
             await self.send_direct(origin.user_id, replace(reply, attachments=()))
         if files:
@@ -130,13 +131,16 @@ class SlackMessenger:
                 await self._upload(await self._direct_channel(origin.user_id), files)
 
     async def _post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> MessageRef:
-        posted = await self.client.chat_postMessage(
-            channel=channel,
-            text=translate.fallback_text(reply),
-            blocks=translate.message_blocks(reply),
-            thread_ts=thread_ts,
-            unfurl_links=False,
-        )
+        """Post the reply, in several messages if it is long; the reference is to the last,
+        which carries the buttons (and so the live counts an update rewrites)."""
+        for part in translate.messages(reply):
+            posted = await self.client.chat_postMessage(
+                channel=channel,
+                text=translate.fallback_text(part),
+                blocks=translate.message_blocks(part),
+                thread_ts=thread_ts,
+                unfurl_links=False,
+            )
         if reply.attachments:
             await self._upload(channel, reply.attachments, thread_ts)
         return MessageRef(Platform.SLACK, posted["channel"], posted["ts"])
@@ -145,14 +149,15 @@ class SlackMessenger:
         webhook = AsyncWebhookClient(
             response_url, session=self._session, retry_handlers=self._retry_handlers
         )
-        sent = await webhook.send(
-            text=translate.fallback_text(reply),
-            blocks=translate.message_blocks(reply),
-            response_type="ephemeral",
-            replace_original=False,
-        )
-        if sent.status_code != 200:
-            raise RuntimeError(f"response_url answered {sent.status_code}: {sent.body[:200]}")
+        for part in translate.messages(reply):
+            sent = await webhook.send(
+                text=translate.fallback_text(part),
+                blocks=translate.message_blocks(part),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            if sent.status_code != 200:
+                raise RuntimeError(f"response_url answered {sent.status_code}: {sent.body[:200]}")
 
     async def _upload(
         self, channel: str, files: Sequence[Attachment], thread_ts: str | None = None

@@ -15,6 +15,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    HeaderBlock,
+    MarkdownBlock,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from contract.splitting import split_reply
 from contract.vocabulary import (
     MENTION,
     Action,
@@ -24,6 +34,7 @@ from contract.vocabulary import (
     Command,
     Form,
     FormField,
+    Picker,
     Place,
     Platform,
     Reply,
@@ -42,18 +53,21 @@ FORM_CALLBACK_ID = "larch.form"
 # each button's id gets `#<index>`, which is taken off again when the click comes back.
 INDEX_SEPARATOR = "#"
 
-# Block Kit limits (https://docs.slack.dev/reference/block-kit): text beyond them makes
-# Slack reject the whole message, so long text is cut here instead.
-HEADER_CHARS = 150
-SECTION_CHARS = 3000
-MAX_SECTIONS = 10
-BUTTON_LABEL_CHARS = 75
-BUTTONS_PER_BLOCK = 25
+# Block Kit limits, as slack_sdk validates them (https://docs.slack.dev/reference/block-kit).
+HEADER_CHARS = HeaderBlock.text_max_length
+SECTION_CHARS = SectionBlock.text_max_length
+BUTTON_LABEL_CHARS = ButtonElement.text_max_length
+BUTTONS_PER_BLOCK = ActionsBlock.elements_max_length
+MAX_OPTIONS = StaticSelectElement.options_max_length
+PLACEHOLDER_CHARS = StaticSelectElement.placeholder_max_length
+# Slack refuses a message whose blocks hold more text in all than about 13,000 characters
+# (`msg_blocks_too_long`; undocumented, see slackapi/bolt-js#2509); 12,000 is the one
+# cumulative limit it documents (the markdown block's). A longer reply is sent as several
+# messages, broken between lines.
+MESSAGE_TEXT_CHARS = MarkdownBlock.text_max_length
 FALLBACK_CHARS = 3000
 MODAL_TITLE_CHARS = 24
 OPTION_VALUE_CHARS = 150
-MAX_OPTIONS = 100
-PLACEHOLDER_CHARS = 150
 INPUT_CHARS = 3000
 
 
@@ -255,7 +269,8 @@ def block_action(body: Payload) -> tuple[Command | Action, Origin] | None:
     action_id = _our_action_id(clicked.get("action_id", ""))
     if action_id == LINK:
         return None
-    value = clicked.get("value") or ""
+    # A pick from a menu (a `Picker` too long for buttons) carries its value in the option.
+    value = clicked.get("value") or (clicked.get("selected_option") or {}).get("value") or ""
     container = body.get("container") or {}
     channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id")
     message = body.get("message") or {}
@@ -366,9 +381,18 @@ def fallback_text(reply: Reply) -> str:
     return _cut(mrkdwn(reply.text), FALLBACK_CHARS)
 
 
+def messages(reply: Reply) -> list[Reply]:
+    """The reply as the messages Slack will take: one, or several when its text is longer
+    than one message holds, each then within MESSAGE_TEXT_CHARS with its header and
+    buttons."""
+    controls = [reply.title or "", *(b.label for b in (*reply.buttons, *_picks(reply)))]
+    room = MESSAGE_TEXT_CHARS - sum(len(text) for text in controls)
+    return split_reply(reply, room, lambda text: len(mrkdwn(text.strip())))
+
+
 def message_blocks(reply: Reply) -> list[Block]:
     """A reply as Block Kit: its title as a header, its text, then its buttons, with the
-    "Read more" link first."""
+    "Read more" link first, then its picker. Its text must fit one message (`messages`)."""
     blocks: list[Block] = []
     body = reply.text
     if reply.title:
@@ -376,10 +400,43 @@ def message_blocks(reply: Reply) -> list[Block]:
         body = _without_title_line(body, reply.title)
     blocks += [_section(chunk) for chunk in _sections(body)]
     buttons = [*([reply.link] if reply.link else []), *reply.buttons]
+    picker = reply.picker
+    if picker is not None and len(buttons) + len(picker.options) <= BUTTONS_PER_BLOCK:
+        buttons += picker.as_buttons()
+        picker = None
     elements = [_button(button, index) for index, button in enumerate(buttons)]
+    if picker is not None:
+        elements += _menus(picker, first_index=len(elements))
     for start in range(0, len(elements), BUTTONS_PER_BLOCK):
         blocks.append({"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]})
     return blocks
+
+
+def _picks(reply: Reply) -> tuple[Button, ...]:
+    return reply.picker.as_buttons() if reply.picker else ()
+
+
+def _menus(picker: Picker, first_index: int) -> list[Block]:
+    """More choices than buttons fit: menus of up to MAX_OPTIONS choices each, every menu
+    saying which stretch of the list it holds when there are several."""
+    count = len(picker.options)
+    menus = []
+    for start in range(0, count, MAX_OPTIONS):
+        stretch = picker.options[start : start + MAX_OPTIONS]
+        placeholder = picker.placeholder
+        if count > MAX_OPTIONS:
+            placeholder += f" ({start + 1}–{start + len(stretch)} of {count})"
+        menus.append(
+            {
+                "type": "static_select",
+                "action_id": f"{picker.action_id}{INDEX_SEPARATOR}{first_index + len(menus)}",
+                "placeholder": _plain(placeholder, PLACEHOLDER_CHARS),
+                "options": [
+                    {"text": _plain(c.label, BUTTON_LABEL_CHARS), "value": c.value} for c in stretch
+                ],
+            }
+        )
+    return menus
 
 
 def home_view(replies: Sequence[Reply]) -> Block:
@@ -483,11 +540,7 @@ def _without_title_line(text: str, title: str) -> str:
 
 
 def _sections(text: str) -> list[str]:
-    chunks = list(_chunks(mrkdwn(text.strip())))
-    if len(chunks) > MAX_SECTIONS:
-        chunks = chunks[:MAX_SECTIONS]
-        chunks[-1] = chunks[-1][: SECTION_CHARS - 2].rsplit(" ", 1)[0] + " …"
-    return chunks
+    return list(_chunks(mrkdwn(text.strip())))
 
 
 def _chunks(text: str) -> Iterator[str]:

@@ -3,6 +3,7 @@ member's own answer, and one click on Going / Maybe / Can't go answers (or chang
 answer). A full event puts "Going" on the waitlist; a seat given back goes to the head of
 the waitlist, who is told by DM. Every change updates the announcement's live count."""
 
+from contract.paging import START, page_of
 from contract.params import Word
 from contract.specs import ActionSpec, CommandSpec, Request
 from contract.vocabulary import MemberProfile, MessageRef, Reply
@@ -16,6 +17,7 @@ from storage import events
 from storage.events import Answer, Event, Refusal, RsvpOutcome, RsvpStatus
 
 MAX_LISTED = 10
+EVENTS_PAGE = "events.page"
 # Beside a member's own events, how many of the next events still taking answers to show.
 MAX_OPEN_SUGGESTED = 5
 ANSWERED = (RsvpStatus.GOING, RsvpStatus.WAITLIST, RsvpStatus.MAYBE)
@@ -25,27 +27,38 @@ AUDIENCE = Word("tag", "an audience tag such as remi", required=False)
 
 
 async def list_events(request: Request, services: Services) -> Reply:
-    """`events`, or `events remi` for one audience tag."""
+    """`events`, or `events remi` for one audience tag, a page at a time: the "Next" button
+    runs it again from where the page ended."""
     typed = request.optional(AUDIENCE)
     audience = typed.lower() if typed else None
     now = services.clock.now()
     with services.db.session() as session:
-        upcoming = events.upcoming_events(session, now, audience, limit=MAX_LISTED)
-        ids = [e.id for e in upcoming]
+        upcoming = events.upcoming_events(session, now, audience, limit=None)
+        page = page_of(upcoming, request.optional(START) or 0, size=MAX_LISTED)
+        ids = [e.id for e in page.items]
         mine = events.statuses_of(session, request.member.id, ids)
         lines = [
             views.listing_line(e, events.counts(session, e.id), mine.get(e.id), services.timezone)
-            for e in upcoming
+            for e in page.items
         ]
     if not upcoming:
         tagged = f" tagged “{typed}”" if typed else ""
         return Reply(f"There are no upcoming events{tagged} yet.", private=True)
+    shown = f" ({page.range_words})" if page.range_words else ""
     return Reply(
         "\n".join(
-            ["Coming up:", *lines, "", "Type `event <number>` or press a button to open one."]
+            [
+                f"Coming up{shown}:",
+                *lines,
+                "",
+                "Type `event <number>` or press a button to open one.",
+            ]
         ),
         title="Upcoming events",
-        buttons=tuple(views.show_button(e) for e in upcoming),
+        buttons=(
+            *(views.show_button(e) for e in page.items),
+            *page.next_button(EVENTS_PAGE, audience or ""),
+        ),
         private=True,
     )
 
@@ -217,6 +230,7 @@ COMMANDS = [
 ]
 
 ACTIONS = [
+    ActionSpec(EVENTS_PAGE, list_events, params=(START, AUDIENCE)),
     ActionSpec(views.GOING_ACTION, going, params=(arguments.EVENT,), forged=NO_SUCH_EVENT),
     ActionSpec(views.MAYBE_ACTION, maybe, params=(arguments.EVENT,), forged=NO_SUCH_EVENT),
     ActionSpec(views.CANT_GO_ACTION, cant_go, params=(arguments.EVENT,), forged=NO_SUCH_EVENT),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from contract.paging import START, page_of
 from contract.params import Number
 from contract.specs import ActionSpec, CommandSpec, Request
 from contract.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
@@ -44,10 +45,11 @@ EDIT = "kb.edit"
 SAVE_AND_APPROVE = "kb.edit_save"
 REJECT = "kb.reject"
 REJECT_WITH_REASON = "kb.reject_reason"
+QUEUE_PAGE = "kb.queue_page"
 SUGGESTION = Number("suggestion", "The suggestion's number")
 MAX_REASON_CHARS = 500
 MAX_ID_CHARS = 60
-# Submissions shown with their own buttons in `kb queue`; the rest are listed.
+# Submissions of a `kb queue` page shown with their own buttons; the rest are listed.
 QUEUE_WITH_BUTTONS = 3
 
 log = logging.getLogger(__name__)
@@ -185,6 +187,7 @@ async def reject_with_reason(request: Request, services: Services) -> Reply:
 
 
 async def show_queue(request: Request, services: Services) -> Reply:
+    """`kb queue`, a page at a time: its "Next" button runs it again from where it ended."""
     with services.db.session() as session:
         waiting = [
             (s, member_name(session, s.submitted_by)) for s in kb.pending_submissions(session)
@@ -197,27 +200,41 @@ async def show_queue(request: Request, services: Services) -> Reply:
             "Nothing waiting: no suggestions to review and no entries flagged as needing a change.",
             private=True,
         )
-    lines = []
-    if waiting:
-        lines.append(f"Suggestions waiting for review ({len(waiting)}), oldest first:")
-        for submission, name in waiting:
-            day = local_day(submission.submitted_at, services.timezone)
-            lines.append(
-                f"• #{submission.id} “{submission.title}” ({submission.kind}) from {name}, "
-                f"{day:%-d %b}: {submission.url}"
-            )
-    if notes:
-        lines.append("Entries flagged as needing a change:")
-        for state, name in notes:
-            entry = services.knowledge.get(state.entry_id)
-            title = entry.title if entry is not None else state.entry_id
-            lines.append(f"• “{title}” ({state.entry_id}), from {name}: {state.change_note}")
+    entries: list[tuple[str, Submission | None, str]] = []
+    for submission, name in waiting:
+        day = local_day(submission.submitted_at, services.timezone)
+        line = (
+            f"• #{submission.id} “{submission.title}” ({submission.kind}) from {name}, "
+            f"{day:%-d %b}: {submission.url}"
+        )
+        entries.append(
+            (f"Suggestions waiting for review ({len(waiting)}), oldest first:", submission, line)
+        )
+    for state, name in notes:
+        entry = services.knowledge.get(state.entry_id)
+        title = entry.title if entry is not None else state.entry_id
+        line = f"• “{title}” ({state.entry_id}), from {name}: {state.change_note}"
+        entries.append(("Entries flagged as needing a change:", None, line))
+    page = page_of(entries, request.optional(START) or 0)
+    lines = [f"Showing {page.range_words}."] if page.range_words else []
+    heading = None
+    for entry_heading, _, line in page.items:
+        if entry_heading != heading:
+            lines.append(entry_heading)
+            heading = entry_heading
+        lines.append(line)
+    shown = [submission for _, submission, _ in page.items if submission is not None]
     buttons = tuple(
         button
-        for submission, _ in waiting[:QUEUE_WITH_BUTTONS]
+        for submission in shown[:QUEUE_WITH_BUTTONS]
         for button in _decision_buttons(submission, numbered=True)
     )
-    return Reply("\n".join(lines), title="The curators' queue", buttons=buttons, private=True)
+    return Reply(
+        "\n".join(lines),
+        title="The curators' queue",
+        buttons=(*buttons, *page.next_button(QUEUE_PAGE)),
+        private=True,
+    )
 
 
 # --- approving -------------------------------------------------------------------------------
@@ -410,6 +427,7 @@ COMMANDS = [
 ]
 
 ACTIONS = [
+    ActionSpec(QUEUE_PAGE, show_queue, role=Role.CURATOR, params=(START,)),
     ActionSpec(APPROVE, approve, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
     ActionSpec(EDIT, edit, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
     ActionSpec(

@@ -23,7 +23,7 @@ from contract.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Rol
 from handlers.entry_buttons import entry_button
 from handlers.network import needs
 from handlers.network.periods import Period, current_period
-from handlers.remi.organisations import ONE_YOU_LEAD
+from handlers.remi.organisations import ONE_YOU_LEAD, organisation_picker
 from handlers.remi.privacy import may_answer
 from handlers.services import Services
 from handlers.wording import possessive
@@ -203,9 +203,7 @@ async def start_checkin(request: Request, services: Services) -> Reply:
         if len(led) > 1:
             return Reply(
                 "Which organisation are you checking in for?",
-                buttons=tuple(
-                    Button(o.name, action_id="remi.checkin", value=str(o.id)) for o in led
-                ),
+                picker=organisation_picker(led, "remi.checkin"),
                 private=True,
             )
         state = checkin_state(session, led[0], services.clock.now(), services.timezone)

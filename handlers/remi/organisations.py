@@ -6,16 +6,27 @@ made a lead grants the equality lead role, and stepping down from the last organ
 takes it away again.
 """
 
+from collections.abc import Sequence
+
 from contract.params import Choice, Person, Text
 from contract.specs import CommandSpec, Request
-from contract.vocabulary import Reply, Role
+from contract.vocabulary import Option, Picker, Reply, Role
 from handlers.network.periods import current_period
 from handlers.services import Services
 from storage import due, members, remi
-from storage.remi import CADENCES
+from storage.remi import CADENCES, Organisation
 
 MAX_NAME_CHARS = 200
 MAX_PLACE_CHARS = 100
+
+
+def organisation_picker(organisations: Sequence[Organisation], action_id: str) -> Picker:
+    """A lead of several organisations picks one; the pick's value is its id."""
+    return Picker(
+        action_id,
+        "Choose an organisation",
+        tuple(Option(o.name, str(o.id)) for o in organisations),
+    )
 
 
 def organisation_names(services: Services, typed: str) -> list[str]:

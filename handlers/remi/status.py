@@ -8,10 +8,10 @@ from sqlmodel import Session
 
 from contract.params import Number, Text
 from contract.specs import ActionSpec, CommandSpec, Request
-from contract.vocabulary import Button, Reply, Role
+from contract.vocabulary import Reply, Role
 from handlers.network.periods import current_period
 from handlers.remi.checkin import NOT_A_LEAD, answer_lines
-from handlers.remi.organisations import ONE_YOU_LEAD
+from handlers.remi.organisations import ONE_YOU_LEAD, organisation_picker
 from handlers.remi.privacy import may_read, readable_organisation
 from handlers.services import Services
 from handlers.wording import possessive
@@ -40,7 +40,7 @@ async def show_status(request: Request, services: Services) -> Reply:
     if len(led) > 1:
         return Reply(
             "Which organisation?",
-            buttons=tuple(Button(o.name, action_id=STATUS_ACTION, value=str(o.id)) for o in led),
+            picker=organisation_picker(led, STATUS_ACTION),
             private=True,
         )
     if Role.ADMIN in request.member.roles:

@@ -17,6 +17,6 @@ FEATURE: Feature[Services] = Feature(
         *actions.COMMANDS,
         *minutes.COMMANDS,
     ],
-    actions=[*poll.ACTIONS, *meetings.ACTIONS],
+    actions=[*poll.ACTIONS, *meetings.ACTIONS, *agenda.ACTIONS],
     jobs=[*poll.JOBS, *meetings.JOBS, *agenda.JOBS, *actions.JOBS],
 )

@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
+from contract.paging import START, Page, page_of
 from contract.params import Number, Text
-from contract.specs import CommandSpec, DueJob, JobSpec, Request
+from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
 from contract.vocabulary import Reply, Role
 from contract.when import format_span
 from handlers.notify import announce
@@ -21,6 +22,8 @@ from storage import steering
 from storage.steering import AgendaItem, Meeting
 
 POST_KIND = "steering.post_agenda"
+AGENDA_PAGE = "steering.agenda_page"
+AGENDA_PAGE_SIZE = 15
 MAX_ITEM_CHARS = 300
 
 NO_MEETING = Reply(
@@ -36,12 +39,21 @@ POSITION = Number("position", "Where it should go: 1 is first")
 
 
 async def show_agenda(request: Request, services: Services) -> Reply:
+    """`agenda`, a page of items at a time: the "Next" button runs it again from where the
+    page ended, and the last page lists the overdue actions."""
     with services.db.session() as session:
         meeting = steering.next_meeting(session, services.clock.now())
         if meeting is None:
             return NO_MEETING
-        text = agenda_text(session, meeting, services)
-    return Reply(text, title="Steering group agenda", private=True)
+        items = steering.agenda(session, meeting.id)
+        page = page_of(items, request.optional(START) or 0, size=AGENDA_PAGE_SIZE)
+        text = agenda_text(session, meeting, services, page)
+    return Reply(
+        text,
+        title="Steering group agenda",
+        buttons=page.next_button(AGENDA_PAGE),
+        private=True,
+    )
 
 
 async def add_item(request: Request, services: Services) -> Reply:
@@ -99,17 +111,24 @@ async def _chair_edits(
     return Reply(f"{done(item)}\n\n{text}", private=True)
 
 
-def agenda_text(session: Session, meeting: Meeting, services: Services) -> str:
-    """The agenda in order, with the actions overdue as of now listed after the items."""
+def agenda_text(
+    session: Session, meeting: Meeting, services: Services, page: Page[AgendaItem] | None = None
+) -> str:
+    """The agenda in order (all of it, or one page), with the actions overdue as of now
+    listed after the last item."""
     when = format_span(meeting.starts_at, meeting.ends_at, services.timezone)
-    items = steering.agenda(session, meeting.id)
-    lines = [f"Agenda for the steering group meeting, {when}:"]
+    if page is None:
+        page = page_of(items := steering.agenda(session, meeting.id), size=max(1, len(items)))
+    shown = f" (items {page.range_words})" if page.range_words else ""
+    lines = [f"Agenda for the steering group meeting, {when}{shown}:"]
     lines += [
         f"{n}. {item.text} (added by {roster.display_name(session, item.added_by)})"
-        for n, item in enumerate(items, start=1)
+        for n, item in enumerate(page.items, start=page.start + 1)
     ]
-    if not items:
+    if not page.total:
         lines.append("No items yet. Add one with `agenda add <item>`.")
+    if page.end < page.total:
+        return "\n".join(lines)
     today = services.clock.now().astimezone(services.timezone).date()
     overdue = overdue_lines(session, today)
     if overdue:
@@ -172,5 +191,7 @@ COMMANDS = [
         examples=("agenda drop 2",),
     ),
 ]
+
+ACTIONS = [ActionSpec(AGENDA_PAGE, show_agenda, role=Role.STEERING, params=(START,))]
 
 JOBS = [JobSpec(POST_KIND, post_agenda)]
