@@ -83,6 +83,9 @@ async def test_event_new_opens_a_modal_with_every_field(
     assert intro["text"]["text"] == "Tell me about the event. Times are read in London time."
     assert len(FORM_FIELDS) == 10
     assert [block["block_id"] for block in inputs] == FORM_FIELDS
+    labels = {block["block_id"]: block["label"]["text"] for block in inputs}
+    # A modal cannot show a time in the reader's zone, so it says whose time it reads.
+    assert labels["start"] == "Starts (London time)"
     elements = {block["block_id"]: block["element"] for block in inputs}
     assert all(element["type"] == "plain_text_input" for element in elements.values())
     assert elements["description"]["multiline"] is True
@@ -98,6 +101,13 @@ async def test_the_submitted_form_stores_and_announces_the_event(
     announced = await announce(slack, mock, capacity="30")
     header, *_ = announced.body["blocks"]
     assert header["text"]["text"] == "REMI drop-in workshop"
+    # The message shows each reader the time in their own zone; where Slack cannot (an old
+    # client, the notification's text) it reads in London time and says so.
+    body = "\n".join(b["text"]["text"] for b in announced.body["blocks"] if b["type"] == "section")
+    assert (
+        "When: <!date^1796121000^{date_short_pretty} at {time}|Tue 1 Dec 2026, 10:30>"
+        "–<!date^1796126400^{time}|12:00 (London time)>\n"
+    ) in body
     text = announced.body["text"]
     assert "When: Tue 1 Dec 2026, 10:30–12:00 (London time)" in text
     assert "Where: City Hall, Room 4 and online" in text
