@@ -270,13 +270,28 @@ class MessageRef:
     message_id: str
 
 
+class ChannelUnreachable(Exception):
+    """The platform will not let the bot post in a channel (it is not a member, or there is
+    no such channel). A `Messenger` raises it, with what is wrong and what would put it
+    right in the platform's own words, so the person who asked for the post can be told."""
+
+    def __init__(self, platform: Platform, channel_id: str, problem: str, remedy: str) -> None:
+        super().__init__(f"{platform.value} channel {channel_id}: {problem}")
+        self.platform = platform
+        self.channel_id = channel_id
+        self.problem = problem
+        self.remedy = remedy
+
+
 class Messenger(Protocol):
     """The outgoing side of a platform: what handlers and the scheduler use to reach people
     who did not just speak to the bot."""
 
     async def send_direct(self, user_id: str, reply: Reply) -> MessageRef: ...
 
-    async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef: ...
+    async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef:
+        """Raises `ChannelUnreachable` when the platform refuses the channel itself."""
+        ...
 
     async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef: ...
 

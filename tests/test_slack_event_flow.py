@@ -18,6 +18,7 @@ from storage import events
 from tests.events_support import WORKSHOP, WORKSHOP_START
 from tests.slack_support import (
     Call,
+    Failure,
     MockSlackApi,
     SlackHarness,
     buttons,
@@ -128,6 +129,32 @@ async def test_the_submitted_form_stores_and_announces_the_event(
         assert stored.starts_at == WORKSHOP_START
         [ref] = events.announcements(session, 1)
         assert ref.channel_id == EVENTS_CHANNEL
+
+
+async def test_an_announcement_slack_refuses_is_explained_to_the_organiser(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    # A private events channel the bot was never invited to: chat:write.public does not
+    # reach it, and Slack answers not_in_channel.
+    mock.fail_next("chat.postMessage", Failure(error="not_in_channel"))
+    view = await open_event_form(slack, mock)
+    status, _ = await slack.post(submit(mock, view, WORKSHOP))
+    assert status == 200
+    await slack.finish()
+
+    refused, told = mock.calls_to("chat.postMessage")
+    assert refused.body["channel"] == EVENTS_CHANNEL
+    assert told.body["channel"] == "D0U0AMARA"
+    assert told.body["text"].splitlines()[:2] == [
+        "Event 1, REMI drop-in workshop, is saved, but not announced. Members can open it "
+        "with `event 1`; `event attendees 1` shows who is coming.",
+        "I couldn't post it in the events channel on Slack (C0EVENTS): Slack says I'm not a "
+        "member of it. Invite me there (type `/invite @LARCH` in that channel). Until then, "
+        "share `event 1` with members yourself.",
+    ]
+    with slack.app.services.db.session() as session:
+        assert events.get_event(session, 1) is not None
+        assert events.announcements(session, 1) == []
 
 
 async def test_going_updates_the_count_and_a_full_event_gives_a_waitlist_place(

@@ -137,7 +137,7 @@ async def post_agenda(job: DueJob, services: Services) -> str | None:
         text = agenda_text(session, meeting, services)
     title = f"Agenda for the meeting {until_words(meeting.starts_at, now, services.timezone)}"
     posted = await announce(services, "steering", Reply(text, title=title))
-    return f"posted the agenda for meeting {meeting.id} to {len(posted)} channel(s)"
+    return f"posted the agenda for meeting {meeting.id} to {len(posted.refs)} channel(s)"
 
 
 COMMANDS = [
