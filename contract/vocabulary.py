@@ -8,7 +8,7 @@ library or another part of the project, so every layer (storage included) can im
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -204,6 +204,63 @@ class Attachment:
     media_type: str
 
 
+# What text that shows a time in London wording says after it where the wording is all a
+# reader gets (modals, notification text, files); a platform that shows each reader their
+# own zone drops it.
+ZONE_NOTE = " (London time)"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A time a reply's text shows in London wording, so that a platform that can show it in
+    each reader's own zone and language puts its own markup in place of those words (and of
+    a `ZONE_NOTE` after them); the console, modals and notification text keep the words.
+
+    With an `end` it is a span: `start_words`, then `end_words`, which is a time alone when
+    the span ends on the day it starts (`end_same_day`). A `relative` moment's words say how
+    far ahead it is ("in 3 hours"), which a platform may keep counting down."""
+
+    start: datetime
+    start_words: str
+    end: datetime | None = None
+    end_words: str = ""
+    end_same_day: bool = False
+    relative: bool = False
+
+    @property
+    def separator(self) -> str:
+        return "–" if self.end_same_day else " – "
+
+    @property
+    def words(self) -> str:
+        if self.end is None:
+            return self.start_words
+        return f"{self.start_words}{self.separator}{self.end_words}"
+
+
+def rewrite_times(
+    text: str,
+    times: Sequence[Moment],
+    escape: Callable[[str], str],
+    render: Callable[[Moment], str],
+) -> str:
+    """`text` (already escaped with `escape`) with each moment's words, and the `ZONE_NOTE`
+    after them, replaced by `render(moment)`: the adapters' one way of showing times in
+    the reader's zone. One pass, longest words first, so a span is never taken for the
+    time it starts at, and nothing a render wrote is rewritten again."""
+    if not times:
+        return text
+    by_words = {escape(moment.words): moment for moment in times}
+    note = escape(ZONE_NOTE)
+    pattern = re.compile(
+        "|".join(
+            f"{re.escape(words)}(?:{re.escape(note)})?"
+            for words in sorted(by_words, key=len, reverse=True)
+        )
+    )
+    return pattern.sub(lambda found: render(by_words[found[0].removesuffix(note)]), text)
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the bot says. `text` is complete on its own (the console and notifications use
@@ -213,6 +270,7 @@ class Reply:
     `form`, when set, asks the platform to open that form instead of (or after) the text.
     Each line of `text` is one item (a list's entry, a paragraph): an adapter whose message
     cannot hold the whole text sends it as several messages, breaking only between lines.
+    `times` are the times the text shows, for platforms that show them in the reader's zone.
     """
 
     text: str
@@ -223,6 +281,7 @@ class Reply:
     form: Form | None = None
     attachments: tuple[Attachment, ...] = ()
     picker: Picker | None = None
+    times: tuple[Moment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,13 +293,28 @@ class MessageRef:
     message_id: str
 
 
+class ChannelUnreachable(Exception):
+    """The platform will not let the bot post in a channel (it is not a member, or there is
+    no such channel). A `Messenger` raises it, with what is wrong and what would put it
+    right in the platform's own words, so the person who asked for the post can be told."""
+
+    def __init__(self, platform: Platform, channel_id: str, problem: str, remedy: str) -> None:
+        super().__init__(f"{platform.value} channel {channel_id}: {problem}")
+        self.platform = platform
+        self.channel_id = channel_id
+        self.problem = problem
+        self.remedy = remedy
+
+
 class Messenger(Protocol):
     """The outgoing side of a platform: what handlers and the scheduler use to reach people
     who did not just speak to the bot."""
 
     async def send_direct(self, user_id: str, reply: Reply) -> MessageRef: ...
 
-    async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef: ...
+    async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef:
+        """Raises `ChannelUnreachable` when the platform refuses the channel itself."""
+        ...
 
     async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef: ...
 

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from contract.vocabulary import Moment
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_WORD = re.compile(
     r"\b(mon|tue|wed|thu|fri|sat|sun)(day|sday|nesday|rsday|urday|s|rs|r|t)?\b", re.I
@@ -63,10 +65,20 @@ def format_when(instant: datetime, tz: ZoneInfo) -> str:
 
 def format_span(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     """`Tue 3 Mar 2026, 10:30–12:00`, or both full times when the span crosses midnight."""
-    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-    if local_start.date() == local_end.date():
-        return f"{format_when(start, tz)}–{local_end:%H:%M}"
-    return f"{format_when(start, tz)} – {format_when(end, tz)}"
+    return shown_span(start, end, tz).words
+
+
+def shown_when(instant: datetime, tz: ZoneInfo) -> Moment:
+    """`format_when`'s words, for a reply's `times`."""
+    return Moment(instant, format_when(instant, tz))
+
+
+def shown_span(start: datetime, end: datetime, tz: ZoneInfo) -> Moment:
+    """`format_span`'s words, for a reply's `times`."""
+    local_end = end.astimezone(tz)
+    if start.astimezone(tz).date() == local_end.date():
+        return Moment(start, format_when(start, tz), end, f"{local_end:%H:%M}", end_same_day=True)
+    return Moment(start, format_when(start, tz), end, format_when(end, tz))
 
 
 def _check_weekday(text: str, parsed: datetime) -> None:

@@ -2,8 +2,9 @@
 platform they last used, a purpose channel ("events", "steering") on every platform."""
 
 import logging
+from dataclasses import dataclass, field
 
-from contract.vocabulary import MessageRef, Platform, Reply
+from contract.vocabulary import ChannelUnreachable, MessageRef, Platform, Reply
 from handlers.services import Services
 from storage import members
 
@@ -31,14 +32,28 @@ def where_to_reach(services: Services, member_id: int) -> tuple[Platform, str] |
     )
 
 
-async def announce(services: Services, purpose: str, reply: Reply) -> list[MessageRef]:
-    """Post to the channel configured for `purpose` on every connected platform."""
-    refs = []
+@dataclass
+class Posted:
+    """Where an announcement went, and the channels that would not take it."""
+
+    refs: list[MessageRef] = field(default_factory=list)
+    unreachable: list[ChannelUnreachable] = field(default_factory=list)
+
+
+async def announce(services: Services, purpose: str, reply: Reply) -> Posted:
+    """Post to the channel configured for `purpose` on every connected platform. A channel
+    the platform refuses does not stop the others: it is reported, for whoever asked."""
+    posted = Posted()
     for platform, messenger in services.messengers.items():
         channel = channel_for(services, platform, purpose)
-        if channel is not None:
-            refs.append(await messenger.post_to_channel(channel, reply))
-    return refs
+        if channel is None:
+            continue
+        try:
+            posted.refs.append(await messenger.post_to_channel(channel, reply))
+        except ChannelUnreachable as refused:
+            log.warning("could not post to the %s channel: %s", purpose, refused)
+            posted.unreachable.append(refused)
+    return posted
 
 
 def channel_for(services: Services, platform: Platform, purpose: str) -> str | None:

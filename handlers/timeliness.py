@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from contract.vocabulary import Moment
+
 # Within this, "in 3 hours" says more than "tomorrow" (an event at 00:30 reminded at 23:30).
 _HOURS_NOT_DAYS = timedelta(hours=12)
 
@@ -41,6 +43,11 @@ def until_words(moment: datetime, now: datetime, tz: ZoneInfo) -> str:
             return f"in {_plural(round(minutes / 60), 'hour')}"
         return f"in {_plural(minutes, 'minute')}"
     return days_words(moment.astimezone(tz).date(), now.astimezone(tz).date())
+
+
+def shown_until(moment: datetime, now: datetime, tz: ZoneInfo) -> Moment:
+    """`until_words`, for a reply's `times`."""
+    return Moment(moment, until_words(moment, now, tz), relative=True)
 
 
 def days_words(day: date, today: date) -> str:

@@ -92,6 +92,38 @@ async def test_slash_commands_from_the_registry_are_synced_to_the_guild(
     assert all(len(c["description"]) <= 100 for c in synced.body)
 
 
+async def test_staff_commands_are_hidden_from_members_until_a_server_admin_grants_them(
+    fake: FakeDiscord, bot: LarchClient
+) -> None:
+    synced = await fake.wait_for_call(
+        "PUT", f"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands"
+    )
+    hidden = {
+        command["name"]: command["default_member_permissions"]
+        for command in synced.body
+        if command["default_member_permissions"] is not None
+    }
+    manage_guild = discord.Permissions(manage_guild=True).value
+    manage_messages = discord.Permissions(manage_messages=True).value
+    assert hidden == {"admin": manage_guild, "digest": manage_guild, "kb": manage_messages}
+    by_name = {command["name"]: command for command in synced.body}
+    # Commands members use, alone or beside staff ones in a group, are offered to everyone.
+    for name in ("define", "find", "events", "event", "intros", "remi", "help"):
+        assert by_name[name]["default_member_permissions"] is None
+
+
+async def test_a_member_a_server_admin_let_see_admin_commands_is_still_refused(
+    fake: FakeDiscord, bot: LarchClient, app: App
+) -> None:
+    # Discord leaves the hiding to the server; the bot answers by its own roles.
+    answer = await ask(fake, fake.slash("admin grant", KWAME, person=AMARA, role="curator"))
+
+    assert (
+        "needs the admin role, which you don't have" in answer["data"]["embeds"][0]["description"]
+    )
+    assert _roles_of(app, AMARA) == frozenset()
+
+
 async def test_the_bot_dials_the_gateway_url_that_gateway_bot_returns(
     fake: FakeDiscord, bot: LarchClient
 ) -> None:

@@ -253,6 +253,24 @@ async def test_a_going_click_updates_the_announcement_and_a_full_event_gives_a_w
         assert events.counts(session, event.id) == events.Counts(going=1, waitlist=1)
 
 
+async def test_the_announcement_shows_each_reader_the_times_in_their_own_zone(
+    fake: FakeDiscord, app: App, kept: dict[str, Any]
+) -> None:
+    _, announcement = await _announced_event(fake, app, kept)
+
+    # Discord writes <t:…> in each reader's zone and language; nothing says "London" there.
+    lines = _text(announcement).splitlines()
+    assert "When: <t:1796121000:F>–<t:1796126400:t>" in lines
+    assert "RSVP by <t:1796058000:F>" in lines
+    assert "London" not in _text(announcement)
+    reopened = await ask(fake, fake.slash("event edit", AMARA, number="1"))
+    # A modal shows no timestamps: it keeps the London wording and says so.
+    assert reopened["data"]["title"].startswith("Edit event")
+    labels = [c["label"] for c in reopened["data"]["components"]]
+    assert "Starts (London time)" in labels
+    assert _inputs(reopened["data"])["start"]["value"] == "Tue 1 Dec 2026, 10:30"
+
+
 # --- REMI: a check-in -------------------------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import discord
 import pytest
@@ -28,9 +30,11 @@ from contract.vocabulary import (
     FormField,
     Reply,
 )
+from contract.when import shown_span
 from handlers.clock import ManualClock
 from handlers.registry import build_registry
 from handlers.services import Services
+from handlers.timeliness import shown_until
 from storage.db import Database
 from tests.conftest import START
 from tests.fake_discord import message_problems, modal_problems
@@ -409,3 +413,22 @@ def test_an_option_becomes_the_text_its_parameter_reads() -> None:
     assert slash.typed_value(Person("person", ""), discord.Object(102)) == "<@discord:102>"
     assert slash.typed_value(Flag("reset", ""), True) == "yes"
     assert slash.typed_value(Number("number", ""), 12) == "12"
+
+
+def test_times_become_timestamps_each_reader_sees_in_their_own_zone() -> None:
+    london = ZoneInfo("Europe/London")
+    start = datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
+    overnight = shown_span(start, start + timedelta(hours=3), london)
+    meeting = shown_span(start, start + timedelta(minutes=90), london)
+    soon = shown_until(start, start - timedelta(hours=3), london)
+    text = (
+        f"Starts {soon.words}: {overnight.words} (London time).\n"
+        f"Then {meeting.words}, and *not* <t:1:F> or 22:00 again."
+    )
+
+    assert markup(text, (overnight, meeting, soon)).text == (
+        "Starts <t:1798754400:R>: <t:1798754400:F> – <t:1798765200:F>.\n"
+        "Then <t:1798754400:F>–<t:1798759800:t>, and \\*not\\* \\<t:1:F> or 22:00 again."
+    )
+    # Without its times the same text reads as the console shows it, London time and all.
+    assert markup(text).text.startswith("Starts in 3 hours: Thu 31 Dec 2026, 22:00 – Fri 1 Jan")

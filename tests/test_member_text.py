@@ -30,8 +30,9 @@ from tests.slack_support import (
 from tests.slack_support import grant as grant_on_slack
 
 EVENTS_CHANNEL = "C0EVENTS"
-# Anything Slack would read as markup: a broadcast, a mention, a link, a channel.
-SLACK_MARKUP = re.compile(r"<[!@#]|<https?:")
+# Anything Slack would read as markup: a broadcast, a mention, a link, a channel. The
+# bot's own dates (`<!date^…>`, times in the reader's zone) are the one markup it writes.
+SLACK_MARKUP = re.compile(r"<[@#]|<!(?!date\^\d+\^)|<https?:")
 
 
 def slack_texts(call: Call) -> list[str]:

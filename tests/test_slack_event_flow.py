@@ -19,6 +19,7 @@ from storage import events
 from tests.events_support import WORKSHOP, WORKSHOP_START
 from tests.slack_support import (
     Call,
+    Failure,
     MockSlackApi,
     SlackHarness,
     buttons,
@@ -86,6 +87,9 @@ async def test_event_new_opens_a_modal_with_every_field(
     assert intro["text"]["text"] == "Tell me about the event. Times are read in London time."
     assert len(FORM_FIELDS) == 10
     assert [block["block_id"] for block in inputs] == FORM_FIELDS
+    labels = {block["block_id"]: block["label"]["text"] for block in inputs}
+    # A modal cannot show a time in the reader's zone, so it says whose time it reads.
+    assert labels["start"] == "Starts (London time)"
     elements = {block["block_id"]: block["element"] for block in inputs}
     assert all(element["type"] == "plain_text_input" for element in elements.values())
     assert elements["description"]["multiline"] is True
@@ -101,6 +105,13 @@ async def test_the_submitted_form_stores_and_announces_the_event(
     announced = await announce(slack, mock, capacity="30")
     header, *_ = announced.body["blocks"]
     assert header["text"]["text"] == "REMI drop-in workshop"
+    # The message shows each reader the time in their own zone; where Slack cannot (an old
+    # client, the notification's text) it reads in London time and says so.
+    body = "\n".join(b["text"]["text"] for b in announced.body["blocks"] if b["type"] == "section")
+    assert (
+        "When: <!date^1796121000^{date_short_pretty} at {time}|Tue 1 Dec 2026, 10:30>"
+        "–<!date^1796126400^{time}|12:00 (London time)>\n"
+    ) in body
     text = announced.body["text"]
     assert "When: Tue 1 Dec 2026, 10:30–12:00 (London time)" in text
     assert "Where: City Hall, Room 4 and online" in text
@@ -121,6 +132,32 @@ async def test_the_submitted_form_stores_and_announces_the_event(
         assert stored.starts_at == WORKSHOP_START
         [ref] = events.announcements(session, 1)
         assert ref.channel_id == EVENTS_CHANNEL
+
+
+async def test_an_announcement_slack_refuses_is_explained_to_the_organiser(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    # A private events channel the bot was never invited to: chat:write.public does not
+    # reach it, and Slack answers not_in_channel.
+    mock.fail_next("chat.postMessage", Failure(error="not_in_channel"))
+    view = await open_event_form(slack, mock)
+    status, _ = await slack.post(submit(mock, view, WORKSHOP))
+    assert status == 200
+    await slack.finish()
+
+    refused, told = mock.calls_to("chat.postMessage")
+    assert refused.body["channel"] == EVENTS_CHANNEL
+    assert told.body["channel"] == "D0U0AMARA"
+    assert told.body["text"].splitlines()[:2] == [
+        "Event 1, REMI drop-in workshop, is saved, but not announced. Members can open it "
+        "with `event 1`; `event attendees 1` shows who is coming.",
+        "I couldn't post it in the events channel on Slack (C0EVENTS): Slack says I'm not a "
+        "member of it. Invite me there (type `/invite @LARCH` in that channel). Until then, "
+        "share `event 1` with members yourself.",
+    ]
+    with slack.app.services.db.session() as session:
+        assert events.get_event(session, 1) is not None
+        assert events.announcements(session, 1) == []
 
 
 async def test_going_updates_the_count_and_a_full_event_gives_a_waitlist_place(

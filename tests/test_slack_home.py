@@ -15,7 +15,7 @@ from tests.slack_support import (
 )
 
 
-async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_london_time(
+async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_each_readers_zone(
     slack: SlackHarness, mock: MockSlackApi
 ) -> None:
     db = slack.app.services.db
@@ -47,15 +47,20 @@ async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_london_t
         i for i, b in enumerate(blocks) if b.get("text", {}).get("text") == "Upcoming events"
     )
     section = blocks[start + 1]["text"]["text"]
+    # Slack shows each reader the times in their own zone; the fallback is London's.
     assert section.splitlines() == [
-        "Times are London time.",
         "Yours:",
-        "• 1. Data day: Tue 1 Dec 2026, 10:00–12:00, City Hall · 1 going · 0 on the waitlist · "
-        "0 seats left · you're going",
-        "• 2. Summer leadership circle: Tue 8 Jun 2027, 10:00–12:00, City Hall · 0 going · "
+        "• 1. Data day: <!date^1796119200^{date_short_pretty} at {time}|Tue 1 Dec 2026, 10:00>"
+        "–<!date^1796126400^{time}|12:00 (London time)>, City Hall · 1 going · "
+        "0 on the waitlist · 0 seats left · you're going",
+        "• 2. Summer leadership circle: "
+        "<!date^1812445200^{date_short_pretty} at {time}|Tue 8 Jun 2027, 10:00>"
+        "–<!date^1812452400^{time}|12:00 (London time)>, City Hall · 0 going · "
         "0 on the waitlist · 2 seats left · you said maybe",
         "Open for answers:",
-        "• 3. Procurement clinic: Tue 1 Dec 2026, 10:00–12:00, online · 0 going · "
+        "• 3. Procurement clinic: "
+        "<!date^1796119200^{date_short_pretty} at {time}|Tue 1 Dec 2026, 10:00>"
+        "–<!date^1796126400^{time}|12:00 (London time)>, online · 0 going · "
         "0 on the waitlist · 2 seats left · you can't go",
     ]
     opens = [b for b in buttons(blocks[start:]) if b["action_id"].startswith("events.show")]

@@ -51,7 +51,14 @@ async def test_intros_join_opens_menus_and_stores_the_profile(
 
     [confirmed] = mock.calls_to("chat.postMessage")
     assert confirmed.body["channel"] == "D0U0AMARA"
-    assert confirmed.body["text"].startswith("You're in! Next round: Mon 23 Nov 2026, 10:00.")
+    # The notification's text cannot show a time in the reader's zone; the message can.
+    assert confirmed.body["text"].startswith(
+        "You're in! Next round: Mon 23 Nov 2026, 10:00 (London time)."
+    )
+    assert confirmed.body["blocks"][0]["text"]["text"].startswith(
+        "You're in! Next round: <!date^1795428000^{date_short_pretty} at {time}|"
+        "Mon 23 Nov 2026, 10:00 (London time)>."
+    )
     joined = participant(slack, "U0AMARA")
     assert joined is not None and joined.active
     assert (joined.organisation, joined.sector, joined.topics) == (

@@ -36,6 +36,7 @@ def test_the_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
         "commands",
         "app_mentions:read",
         "chat:write",
+        "chat:write.public",
         "im:history",
         "im:write",
         "mpim:write",
@@ -45,7 +46,8 @@ def test_the_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
 
 
 def test_the_readme_tells_the_admin_what_the_manifest_sets_up() -> None:
-    table_scopes = set(re.findall(r"^\| `([a-z_:.]+)` \|", SLACK_SECTION, flags=re.MULTILINE))
+    scopes_table = SLACK_SECTION.split("**What it may do", 1)[1]
+    table_scopes = set(re.findall(r"^\| `([a-z_:.]+)` \|", scopes_table, flags=re.MULTILINE))
     assert table_scopes == set(MANIFEST["oauth_config"]["scopes"]["bot"])
     for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:
         assert f"`{event}`" in SLACK_SECTION
@@ -60,3 +62,18 @@ def test_the_readme_tells_the_admin_what_the_manifest_sets_up() -> None:
         "larch-bot serve slack-http",
     ):
         assert needed in SLACK_SECTION, needed
+
+
+def test_the_http_request_urls_are_manifest_fields_to_fill_in() -> None:
+    """Socket Mode needs none, so they are commented out; each names its manifest field,
+    and the README's table says what goes in it."""
+    raw = (ROOT / "slack" / "manifest.yml").read_text()
+    url = f"https://YOUR-HOST{EVENTS_PATH}"
+    for field_path, key in (
+        ("settings.event_subscriptions.request_url", "request_url"),
+        ("settings.interactivity.request_url", "request_url"),
+        ("features.slash_commands[0].url", "url"),
+    ):
+        assert f"# {key}: {url} # HTTP mode: {field_path}" in raw, field_path
+        assert f"| `{field_path}`" in SLACK_SECTION and f"`{url}`" in SLACK_SECTION
+    assert "| `settings.socket_mode_enabled` | `false` |" in SLACK_SECTION

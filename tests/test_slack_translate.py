@@ -3,14 +3,18 @@ within Slack's limits."""
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.slack import translate
 from bot.slack.translate import Origin
 from contract.vocabulary import Action, Button, ButtonStyle, Command, Form, FormField, Reply
+from contract.when import shown_span
+from handlers.timeliness import shown_until
 from tests.slack_support import buttons
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
@@ -312,3 +316,26 @@ def test_a_menu_keeps_to_slacks_hundred_options_and_selects_only_what_it_shows()
     assert len(one["options"]) == len(some["options"]) == translate.MAX_OPTIONS
     assert "initial_option" not in one
     assert [o["value"] for o in some["initial_options"]] == ["Trust 3"]
+
+
+def test_times_show_in_the_readers_zone_with_london_as_the_fallback() -> None:
+    london = ZoneInfo("Europe/London")
+    start = datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
+    overnight = shown_span(start, start + timedelta(hours=3), london)
+    soon = shown_until(start, start - timedelta(hours=3), london)
+    reply = Reply(
+        f"Starts {soon.words}: {overnight.words} (London time). Not a time: 12:00 & <b>",
+        times=(overnight, soon),
+    )
+
+    [section] = translate.message_blocks(reply)
+    assert section["text"]["text"] == (
+        "Starts in 3 hours: "
+        "<!date^1798754400^{date_short_pretty} at {time}|Thu 31 Dec 2026, 22:00> – "
+        "<!date^1798765200^{date_short_pretty} at {time}|Fri 1 Jan 2027, 01:00 (London time)>."
+        " Not a time: 12:00 &amp; &lt;b&gt;"
+    )
+    assert translate.fallback_text(reply) == (
+        "Starts in 3 hours: Thu 31 Dec 2026, 22:00 – Fri 1 Jan 2027, 01:00 (London time)."
+        " Not a time: 12:00 &amp; &lt;b&gt;"
+    )

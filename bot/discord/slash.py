@@ -11,6 +11,11 @@ member a USER picker, a choice of words Discord's fixed choices, a flag a BOOLEA
 text with its length limit, and a parameter with a completion source autocompletes from it.
 Required options come first, as Discord wants. What is picked goes to the router as the
 command's options, read by the same declarations as typed text.
+
+A top-level command whose every subcommand needs one staff role carries that role's
+default member permission (`STAFF_PERMISSIONS`), so Discord offers it only to members who
+have the permission, or whose roles a server admin allowed in Server Settings →
+Integrations. The bot still checks its own roles: the permission only hides the command.
 """
 
 import inspect
@@ -24,13 +29,24 @@ from discord import app_commands
 from bot.discord.translate import cut
 from contract.params import Choice, Flag, Number, OptionKind, Param, Text, Word
 from contract.specs import CommandSpec, Registry
-from contract.vocabulary import Platform, mention
+from contract.vocabulary import Platform, Role, mention
 
 DESCRIPTION_LIMIT = 100
 CHOICES_LIMIT = 25
 CHOICE_LIMIT = 100
 STRING_OPTION_LIMIT = 6000
 SHOW = "show"
+
+# The Discord permission closest to each staff role, held by the people who would do that
+# work on a Discord server anyway: the server's managers run the hub (admin), the people
+# who schedule server events post ours (organiser), moderators keep content true
+# (curator). Steering members and equality leads have no such permission: their commands
+# stay visible, and the bot's own role check answers anyone else.
+STAFF_PERMISSIONS = {
+    Role.ADMIN: discord.Permissions(manage_guild=True),
+    Role.ORGANISER: discord.Permissions(manage_events=True),
+    Role.CURATOR: discord.Permissions(manage_messages=True),
+}
 
 # A slash command's options, by parameter name, as the text the router reads.
 RunOptions = Callable[[discord.Interaction, CommandSpec[Any], dict[str, str]], Awaitable[None]]
@@ -78,7 +94,12 @@ def add_to_tree(
             if where not in groups:
                 # A subgroup adds itself to the parent it is given.
                 groups[where] = app_commands.Group(
-                    name=where[-1], description=_group_description(where, planned), parent=parent
+                    name=where[-1],
+                    description=_group_description(where, planned),
+                    parent=parent,
+                    default_permissions=_default_permissions(where, planned)
+                    if parent is None
+                    else None,
                 )
                 if parent is None:
                     tree.add_command(groups[where], guild=guild)
@@ -94,9 +115,19 @@ def add_to_tree(
             if source is not None:
                 command.autocomplete(_python_name(position))(source)
         if parent is None:
+            command.default_permissions = _default_permissions(slash.path, planned)
             tree.add_command(command, guild=guild)
         else:
             parent.add_command(command)
+
+
+def _default_permissions(
+    top: tuple[str, ...], planned: Sequence[SlashCommand]
+) -> discord.Permissions | None:
+    """The permission that hides the top-level command `top`, when everything in it needs
+    the same staff role; None (shown to everyone) when any of it is for others."""
+    roles = {s.spec.role for s in planned if s.path[: len(top)] == top}
+    return STAFF_PERMISSIONS.get(roles.pop()) if len(roles) == 1 else None
 
 
 def typed_value(param: Param[Any], value: Any) -> str:

@@ -26,11 +26,13 @@ from contract.vocabulary import (
     ButtonStyle,
     Form,
     FormField,
+    Moment,
     Picker,
     Place,
     Platform,
     Reply,
     mention,
+    rewrite_times,
 )
 
 log = logging.getLogger(__name__)
@@ -141,10 +143,10 @@ class Markup:
         )
 
 
-def markup(text: str) -> Markup:
+def markup(text: str, times: Sequence[Moment] = ()) -> Markup:
     """Neutral text on Discord: Discord's markdown and mentions escaped, so that nothing in it
-    is markup, and `<@discord:123>` a real mention; a person on another platform is named
-    by id."""
+    is markup, `<@discord:123>` a real mention (a person on another platform is named by
+    id), and `times` as timestamps each reader sees in their own zone and language."""
     parts = []
     users = set()
     last = 0
@@ -159,7 +161,19 @@ def markup(text: str) -> Markup:
         else:
             parts.append(_escape(f"@{found['user_id']}"))
     parts.append(_escape(text[last:]))
-    return Markup("".join(parts), frozenset(users))
+    return Markup(rewrite_times("".join(parts), times, _escape, _timestamp), frozenset(users))
+
+
+def _timestamp(moment: Moment) -> str:
+    # https://discord.com/developers/docs/reference#message-formatting-timestamp-styles:
+    # F is "Tuesday, 3 March 2026 10:30", t the time alone, R "in 3 hours", counting down.
+    if moment.relative:
+        return f"<t:{int(moment.start.timestamp())}:R>"
+    start = f"<t:{int(moment.start.timestamp())}:F>"
+    if moment.end is None:
+        return start
+    style = "t" if moment.end_same_day else "F"
+    return f"{start}{moment.separator}<t:{int(moment.end.timestamp())}:{style}>"
 
 
 def _escape(text: str) -> str:
@@ -191,7 +205,7 @@ def messages(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> l
     """The reply as the messages Discord will take: one, or several when its text is longer
     than one message's embeds hold, broken between lines. See `outgoing`."""
     room = MESSAGE_EMBEDS_LIMIT - len(markup(reply.title or "").text)
-    parts = split_reply(reply, room, lambda text: len(markup(text).text))
+    parts = split_reply(reply, room, lambda text: len(markup(text, reply.times).text))
     return [outgoing(part, ids, form_as_button=form_as_button) for part in parts]
 
 
@@ -201,7 +215,7 @@ def outgoing(reply: Reply, ids: CustomIds, *, form_as_button: bool = False) -> O
     `form_as_button`: the reply's form cannot be opened now (a modal only opens in answer
     to a click or a slash command), so it is offered as a button that opens it."""
     title = cut(markup(reply.title).text, EMBED_TITLE_LIMIT) if reply.title else None
-    body = markup(reply.text)
+    body = markup(reply.text, reply.times)
     text = cut(body.text, MESSAGE_EMBEDS_LIMIT - len(title or ""))
     first, *more = _chunks(text, EMBED_TEXT_LIMIT)
     embeds = [

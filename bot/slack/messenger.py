@@ -11,17 +11,43 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import translate
 from bot.slack.translate import Block, Origin
-from contract.vocabulary import Attachment, Form, MessageRef, Platform, Reply
+from contract.vocabulary import (
+    Attachment,
+    ChannelUnreachable,
+    Form,
+    MessageRef,
+    Platform,
+    Reply,
+)
 
 log = logging.getLogger(__name__)
 
 FILES_IN_DM = "(The file is in your direct messages with me.)"
+
+# What Slack's refusals of a channel mean to the person who asked for the post, and what
+# they can do about it. With `chat:write.public` the bot may post in any public channel
+# without being invited, so these are private channels, and ids that are wrong.
+_CHANNEL_REFUSALS = {
+    "not_in_channel": (
+        "Slack says I'm not a member of it",
+        "Invite me there (type `/invite @LARCH` in that channel).",
+    ),
+    "channel_not_found": (
+        "Slack can't find it, or it is private and I'm not in it",
+        "Invite me there, or ask an admin to check the channel id in `SLACK_CHANNELS`.",
+    ),
+    "is_archived": (
+        "it is archived",
+        "Ask an admin to name another channel in `SLACK_CHANNELS`.",
+    ),
+}
 
 
 class SlackMessenger:
@@ -43,7 +69,13 @@ class SlackMessenger:
         return await self._post(await self._direct_channel(user_id), reply)
 
     async def post_to_channel(self, channel_id: str, reply: Reply) -> MessageRef:
-        return await self._post(channel_id, reply)
+        try:
+            return await self._post(channel_id, reply)
+        except SlackApiError as error:
+            refusal = _CHANNEL_REFUSALS.get(error.response.get("error", ""))
+            if refusal is None:
+                raise
+            raise ChannelUnreachable(Platform.SLACK, channel_id, *refusal) from error
 
     async def open_group(self, user_ids: Sequence[str], reply: Reply) -> MessageRef:
         opened = await self.client.conversations_open(users=",".join(user_ids))

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -27,6 +28,7 @@ from slack_sdk.models.blocks import (
 from contract.splitting import split_reply
 from contract.vocabulary import (
     MENTION,
+    ZONE_NOTE,
     Action,
     Actor,
     Button,
@@ -34,10 +36,12 @@ from contract.vocabulary import (
     Command,
     Form,
     FormField,
+    Moment,
     Picker,
     Place,
     Platform,
     Reply,
+    rewrite_times,
 )
 
 Payload = Mapping[str, Any]
@@ -69,6 +73,10 @@ FALLBACK_CHARS = 3000
 MODAL_TITLE_CHARS = 24
 OPTION_VALUE_CHARS = 150
 INPUT_CHARS = 3000
+
+# Slack's date markup (https://docs.slack.dev/messaging/formatting-message-text#date-formatting):
+# "Mar 3, 2026 at 10:30 AM", or "Today at …", in each reader's zone and clock.
+DATE_AND_TIME = "{date_short_pretty} at {time}"
 
 
 @dataclass(frozen=True)
@@ -359,10 +367,10 @@ def _our_action_id(slack_action_id: str) -> str:
 # --- outbound -------------------------------------------------------------------------
 
 
-def mrkdwn(text: str) -> str:
+def mrkdwn(text: str, times: Sequence[Moment] = ()) -> str:
     """Our text as Slack mrkdwn: `&`, `<` and `>` escaped, so that nothing in it (a member's
-    `<!channel>` included) is markup, and neutral Slack mentions turned back into real ones.
-    Backticks mean code in both."""
+    `<!channel>` included) is markup, neutral Slack mentions turned back into real ones, and
+    `times` in each reader's zone. Backticks mean code in both."""
     parts = []
     last = 0
     for found in MENTION.finditer(text):
@@ -373,12 +381,36 @@ def mrkdwn(text: str) -> str:
             parts.append(_escape(f"@{found['user_id']}"))
         last = found.end()
     parts.append(_escape(text[last:]))
-    return "".join(parts)
+    return rewrite_times("".join(parts), times, _escape, _date)
+
+
+def _date(moment: Moment) -> str:
+    """Slack's date markup, which each reader sees in their own zone; its fallback (for
+    clients that cannot show it) is the London wording and says so. How far ahead a time is
+    reads the same in every zone, so a relative one keeps its words."""
+    if moment.relative:
+        return _escape(moment.words)
+    if moment.end is None:
+        return _date_token(moment.start, DATE_AND_TIME, moment.words + ZONE_NOTE)
+    start = _date_token(moment.start, DATE_AND_TIME, moment.start_words)
+    layout = "{time}" if moment.end_same_day else DATE_AND_TIME
+    end = _date_token(moment.end, layout, moment.end_words + ZONE_NOTE)
+    return f"{start}{moment.separator}{end}"
+
+
+def _date_token(instant: datetime, layout: str, fallback: str) -> str:
+    return f"<!date^{int(instant.timestamp())}^{layout}|{fallback}>"
 
 
 def fallback_text(reply: Reply) -> str:
-    """The `text` Slack shows in notifications and where blocks cannot be shown."""
-    return _cut(mrkdwn(reply.text), FALLBACK_CHARS)
+    """The `text` Slack shows in notifications and where blocks cannot be shown: times in
+    London wording, said to be London time (Slack shows no date markup there)."""
+    text = rewrite_times(mrkdwn(reply.text), reply.times, _escape, _london)
+    return _cut(text, FALLBACK_CHARS)
+
+
+def _london(moment: Moment) -> str:
+    return moment.words if moment.relative else moment.words + ZONE_NOTE
 
 
 def messages(reply: Reply) -> list[Reply]:
@@ -387,7 +419,7 @@ def messages(reply: Reply) -> list[Reply]:
     buttons."""
     controls = [reply.title or "", *(b.label for b in (*reply.buttons, *_picks(reply)))]
     room = MESSAGE_TEXT_CHARS - sum(len(text) for text in controls)
-    return split_reply(reply, room, lambda text: len(mrkdwn(text.strip())))
+    return split_reply(reply, room, lambda text: len(mrkdwn(text.strip(), reply.times)))
 
 
 def message_blocks(reply: Reply) -> list[Block]:
@@ -398,7 +430,7 @@ def message_blocks(reply: Reply) -> list[Block]:
     if reply.title:
         blocks.append({"type": "header", "text": _plain(reply.title, HEADER_CHARS)})
         body = _without_title_line(body, reply.title)
-    blocks += [_section(chunk) for chunk in _sections(body)]
+    blocks += [_section(chunk) for chunk in _sections(body, reply.times)]
     buttons = [*([reply.link] if reply.link else []), *reply.buttons]
     picker = reply.picker
     if picker is not None and len(buttons) + len(picker.options) <= BUTTONS_PER_BLOCK:
@@ -539,8 +571,8 @@ def _without_title_line(text: str, title: str) -> str:
     return rest if first.strip() == title.strip() else text
 
 
-def _sections(text: str) -> list[str]:
-    return list(_chunks(mrkdwn(text.strip())))
+def _sections(text: str, times: Sequence[Moment] = ()) -> list[str]:
+    return list(_chunks(mrkdwn(text.strip(), times)))
 
 
 def _chunks(text: str) -> Iterator[str]:

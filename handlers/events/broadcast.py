@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from contract.vocabulary import MessageRef, Reply
 from handlers.events import views
-from handlers.notify import announce, send_to_member
+from handlers.notify import Posted, announce, send_to_member
 from handlers.services import Services
 from storage import events
 from storage.events import Event
@@ -22,14 +22,14 @@ log = logging.getLogger(__name__)
 EVENTS_CHANNEL = "events"
 
 
-async def post_announcement(services: Services, event: Event) -> int:
-    """Post to the events channel on every connected platform; how many posts were made."""
+async def post_announcement(services: Services, event: Event) -> Posted:
+    """Post to the events channel on every connected platform."""
     with services.db.session() as session:
         reply = views.announcement(event, events.counts(session, event.id), services.timezone)
-    refs = await announce(services, EVENTS_CHANNEL, reply)
+    posted = await announce(services, EVENTS_CHANNEL, reply)
     with services.db.session() as session:
-        events.add_announcements(session, event.id, refs)
-    return len(refs)
+        events.add_announcements(session, event.id, posted.refs)
+    return posted
 
 
 def current_announcement(

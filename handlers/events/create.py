@@ -255,16 +255,31 @@ async def create_event(request: Request, services: Services) -> Reply:
         return problems_reply(problems, _refilled(filled, request.fields))
     with services.db.session() as session:
         event = events.create_event(session, details, request.member.id, now)
-    posts = await post_announcement(services, event)
-    where_posted = (
-        f"announced in the events channel ({posts} platform{'s' if posts != 1 else ''})"
-        if posts
-        else "saved, but no events channel is configured, so nothing was posted"
-    )
+    posted = await post_announcement(services, event)
+    posts = len(posted.refs)
+    if posts:
+        where_posted = (
+            f"announced in the events channel ({posts} platform{'s' if posts != 1 else ''})"
+        )
+    elif posted.unreachable:
+        where_posted = "saved, but not announced"
+    else:
+        where_posted = "saved, but no events channel is configured, so nothing was posted"
+    refused = [
+        f"I couldn't post it in the events channel on {r.platform.value.title()} "
+        f"({r.channel_id}): {r.problem}. {r.remedy} Until then, share `event {event.id}` "
+        "with members yourself."
+        for r in posted.unreachable
+    ]
     return Reply(
-        f"Event {event.id}, {event.title}, is {where_posted}. Members can open it with "
-        f"`event {event.id}`; `event attendees {event.id}` shows who is coming.\n"
-        + views.count_line(event, events.Counts()),
+        "\n".join(
+            [
+                f"Event {event.id}, {event.title}, is {where_posted}. Members can open it with "
+                f"`event {event.id}`; `event attendees {event.id}` shows who is coming.",
+                *refused,
+                views.count_line(event, events.Counts()),
+            ]
+        ),
         private=True,
     )
 

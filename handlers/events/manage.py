@@ -107,6 +107,7 @@ async def ask_to_cancel(request: Request, services: Services) -> Reply:
             ),
         ),
         private=True,
+        times=views.event_times(found, services.timezone),
     )
 
 
@@ -128,6 +129,7 @@ async def cancel_event(request: Request, services: Services) -> Reply:
         "your calendar.",
         title=f"Cancelled: {event.title}",
         attachments=(ics_attachment(views.calendar_item(event, with_link=False), now),),
+        times=views.event_times(event, services.timezone),
     )
     told = await tell(services, concerned, notice)
     await refresh_announcements(services, event.id)
@@ -268,6 +270,7 @@ def _change_notice(event: Event, services: Services, *, has_seat: bool) -> Reply
         "\n".join(lines),
         title=f"Changed: {event.title}",
         attachments=(ics_attachment(item, services.clock.now()),),
+        times=views.event_times(event, services.timezone),
     )
 
 

@@ -7,7 +7,7 @@ from contract.paging import START, page_of
 from contract.params import Word
 from contract.specs import ActionSpec, CommandSpec, Request
 from contract.vocabulary import MemberProfile, MessageRef, Reply
-from contract.when import format_when
+from contract.when import shown_when
 from handlers.events import arguments, views
 from handlers.events.arguments import NO_SUCH_EVENT
 from handlers.events.broadcast import current_announcement, tell, update_announcements
@@ -60,6 +60,7 @@ async def list_events(request: Request, services: Services) -> Reply:
             *page.next_button(EVENTS_PAGE, audience or ""),
         ),
         private=True,
+        times=tuple(t for e in upcoming for t in views.event_times(e, services.timezone)),
     )
 
 
@@ -83,7 +84,7 @@ def upcoming_for(services: Services, member: MemberProfile) -> Reply:
             title="Upcoming events",
             private=True,
         )
-    lines = ["Times are London time."]
+    lines = []
     for heading, group in (("Yours:", yours), ("Open for answers:", listed[len(yours) :])):
         if group:
             lines.append(heading)
@@ -93,6 +94,7 @@ def upcoming_for(services: Services, member: MemberProfile) -> Reply:
         title="Upcoming events",
         buttons=tuple(views.show_button(e) for e in listed),
         private=True,
+        times=tuple(t for e in listed for t in views.event_times(e, tz)),
     )
 
 
@@ -204,11 +206,12 @@ def _refusal(outcome: RsvpOutcome, event_id: int, services: Services) -> Reply:
     elif outcome.refusal == Refusal.STARTED:
         text = f"{event.title} has already started, so RSVPs are closed."
     else:
-        closed = format_when(event.rsvp_deadline or event.starts_at, services.timezone)
+        closed = shown_when(event.rsvp_deadline or event.starts_at, services.timezone)
         text = (
-            f"RSVPs for {event.title} closed on {closed}. If you can no longer come, "
+            f"RSVPs for {event.title} closed on {closed.words}. If you can no longer come, "
             "Can't go still works."
         )
+        return Reply(text, private=True, times=(closed,))
     return Reply(text, private=True)
 
 

@@ -4,11 +4,11 @@ opens, the reminder DM, the calendar entry. Rendering only: nothing here writes 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from contract.vocabulary import Button, ButtonStyle, Reply
-from contract.when import format_span, format_when
+from contract.vocabulary import Button, ButtonStyle, Moment, Reply
+from contract.when import format_span, format_when, shown_span, shown_when
 from handlers.events.timing import describe_offsets, reminders_ahead
 from handlers.ics import CalendarItem, ics_attachment
-from handlers.timeliness import until_words
+from handlers.timeliness import shown_until, until_words
 from storage.events import Counts, Event, MyRsvp, RsvpStatus
 
 GOING_ACTION = "events.going"
@@ -34,6 +34,14 @@ def where(event: Event) -> str:
     return " and ".join(places)
 
 
+def event_times(event: Event, tz: ZoneInfo) -> tuple[Moment, ...]:
+    """The times any reply about `event` shows: when it is, and the RSVP deadline."""
+    span = shown_span(event.starts_at, event.ends_at, tz)
+    if event.rsvp_deadline is None:
+        return (span,)
+    return span, shown_when(event.rsvp_deadline, tz)
+
+
 def rsvp_buttons(event_id: int) -> tuple[Button, ...]:
     value = str(event_id)
     return (
@@ -51,6 +59,7 @@ def announcement(event: Event, counts: Counts, tz: ZoneInfo) -> Reply:
             f"Cancelled: {event.title} ({format_span(event.starts_at, event.ends_at, tz)}). "
             "Sorry to everyone who planned to come.",
             title=f"Cancelled: {event.title}",
+            times=event_times(event, tz),
         )
     lines = [
         f"{event.title} (event {event.id})",
@@ -66,7 +75,12 @@ def announcement(event: Event, counts: Counts, tz: ZoneInfo) -> Reply:
     if event.rsvp_deadline is not None:
         lines.append(f"RSVP by {format_when(event.rsvp_deadline, tz)}")
     lines.append(count_line(event, counts))
-    return Reply("\n".join(lines), title=event.title, buttons=rsvp_buttons(event.id))
+    return Reply(
+        "\n".join(lines),
+        title=event.title,
+        buttons=rsvp_buttons(event.id),
+        times=event_times(event, tz),
+    )
 
 
 def status_sentence(mine: MyRsvp | None) -> str:
@@ -86,7 +100,8 @@ def event_card(
 ) -> Reply:
     """One event as a member sees it, with their own answer."""
     if event.cancelled_at is not None:
-        return Reply(announcement(event, counts, tz).text, title=event.title, private=True)
+        cancelled = announcement(event, counts, tz)
+        return Reply(cancelled.text, title=event.title, private=True, times=cancelled.times)
     lines = [
         f"{event.title} (event {event.id})",
         f"When: {format_span(event.starts_at, event.ends_at, tz)} (London time)",
@@ -101,14 +116,13 @@ def event_card(
     if event.rsvp_deadline is not None:
         lines.append(f"RSVP by {format_when(event.rsvp_deadline, tz)}")
     lines += [count_line(event, counts), status_sentence(mine)]
-    if now >= event.starts_at:
-        return Reply("\n".join(lines), title=event.title, link=link, private=True)
     return Reply(
         "\n".join(lines),
         title=event.title,
         link=link,
-        buttons=rsvp_buttons(event.id),
+        buttons=() if now >= event.starts_at else rsvp_buttons(event.id),
         private=True,
+        times=event_times(event, tz),
     )
 
 
@@ -181,6 +195,7 @@ def seat_reply(event: Event, opening: str, tz: ZoneInfo, stamp: datetime) -> Rep
         buttons=(Button("Can't go", action_id=CANT_GO_ACTION, value=str(event.id)),),
         attachments=(ics_attachment(calendar_item(event, with_link=True), stamp),),
         private=True,
+        times=event_times(event, tz),
     )
 
 
@@ -196,6 +211,7 @@ def reminder(event: Event, tz: ZoneInfo, stamp: datetime) -> Reply:
         link=_join_button(event),
         buttons=(Button("Can't go", action_id=CANT_GO_ACTION, value=str(event.id)),),
         attachments=(ics_attachment(calendar_item(event, with_link=True), stamp),),
+        times=(shown_until(event.starts_at, stamp, tz), *event_times(event, tz)),
     )
 
 

@@ -16,7 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from contract.params import Choice, TimeOfDay, weekday
 from contract.specs import Request
 from contract.vocabulary import Reply
-from contract.when import WEEKDAYS, format_when
+from contract.when import WEEKDAYS, shown_when
 from handlers.services import Services
 from storage import due
 from storage import intros as store
@@ -96,11 +96,11 @@ async def set_cadence(request: Request, services: Services) -> Reply:
     every = request.optional(EVERY_PARAM)
     if every is None and request.optional(DAY) is None and request.optional(AT) is None:
         cadence = current(services)
-        at = next_round(services, services.clock.now())
+        at = shown_when(next_round(services, services.clock.now()), services.timezone)
         return Reply(
-            f"Rounds run {cadence.describe()} (London time). Next round: "
-            f"{format_when(at, services.timezone)}.\n{USAGE}",
+            f"Rounds run {cadence.describe()} (London time). Next round: {at.words}.\n{USAGE}",
             private=True,
+            times=(at,),
         )
     if every is None:
         return Reply(USAGE, private=True)
@@ -117,8 +117,9 @@ async def set_cadence(request: Request, services: Services) -> Reply:
         store.set_cadence(session, every, weekday, f"{at_time:%H:%M}", cadence.anchor, now)
         due.cancel(session, ROUND_KEY_PREFIX, now)
         due.schedule(session, ROUND_KEY_PREFIX + key, ROUND_JOB, next_at, {"round": key})
+    shown = shown_when(next_at, services.timezone)
     return Reply(
-        f"Done: rounds now run {cadence.describe()} (London time). Next round: "
-        f"{format_when(next_at, services.timezone)}.",
+        f"Done: rounds now run {cadence.describe()} (London time). Next round: {shown.words}.",
         private=True,
+        times=(shown,),
     )

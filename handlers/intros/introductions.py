@@ -7,8 +7,8 @@ import itertools
 from collections.abc import Iterable
 
 from contract.specs import DueJob
-from contract.vocabulary import Platform, Reply
-from contract.when import format_when
+from contract.vocabulary import Moment, Platform, Reply
+from contract.when import shown_when
 from handlers.intros import cadence
 from handlers.intros.profile import TOPICS, listed
 from handlers.notify import where_to_reach
@@ -74,7 +74,7 @@ def _group_message(group: GroupView, services: Services) -> Reply:
         f"A first question: “{_first_question(topics)}”",
         _closing(group, services),
     ]
-    return Reply("\n".join(lines), title="Peer introduction")
+    return Reply("\n".join(lines), title="Peer introduction", times=(_next_round(group, services),))
 
 
 def _direct_message(
@@ -94,7 +94,7 @@ def _direct_message(
         lines.append("  " + _topics_line(topics, f"You and {other.name}", (member, other)))
     lines.append(f"A first question: “{_first_question(all_shared)}”")
     lines.append(_closing(group, services))
-    return Reply("\n".join(lines), title="Peer introduction")
+    return Reply("\n".join(lines), title="Peer introduction", times=(_next_round(group, services),))
 
 
 def _how_to_reach(
@@ -146,9 +146,11 @@ def _first_question(topics: list[str]) -> str:
 
 
 def _closing(group: GroupView, services: Services) -> str:
-    next_at = cadence.next_round(services, group.round_at)
-    when = format_when(next_at, services.timezone)
     return (
-        f"Could you find 30 minutes before the next round ({when})? Halfway there I'll ask "
-        "whether you met."
+        f"Could you find 30 minutes before the next round ({_next_round(group, services).words})? "
+        "Halfway there I'll ask whether you met."
     )
+
+
+def _next_round(group: GroupView, services: Services) -> Moment:
+    return shown_when(cadence.next_round(services, group.round_at), services.timezone)

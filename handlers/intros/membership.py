@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from contract.params import Day, Duration, Length, Person
 from contract.specs import Request
 from contract.vocabulary import Reply
-from contract.when import format_when
+from contract.when import shown_when
 from handlers.intros import cadence
 from handlers.intros.profile import ProfileError, join_form, people, read_profile
 from handlers.services import Services
@@ -55,12 +55,13 @@ async def join(request: Request, services: Services) -> Reply:
     with services.db.session() as session:
         store.join(session, request.member.id, organisation, sector, topics, now)
         members.set_organisation(session, request.member.id, organisation)
-    next_at = cadence.next_round(services, now)
+    next_round = shown_when(cadence.next_round(services, now), services.timezone)
     return Reply(
-        f"You're in! Next round: {format_when(next_at, services.timezone)}. I'll introduce "
-        "you to someone from another organisation then. `intros pause for 4 weeks` takes a "
-        "break; `intros leave` stops.",
+        f"You're in! Next round: {next_round.words}. I'll introduce you to someone from "
+        "another organisation then. `intros pause for 4 weeks` takes a break; `intros leave` "
+        "stops.",
         private=True,
+        times=(next_round,),
     )
 
 
@@ -97,11 +98,12 @@ async def pause(request: Request, services: Services) -> Reply:
         paused = store.pause(session, request.member.id, until)
     if not paused:
         return NOT_IN
-    first_back = cadence.next_round(services, until - timedelta(seconds=1))
+    first_back = shown_when(cadence.next_round(services, until - timedelta(seconds=1)), tz)
     return Reply(
         f"Paused until {back_on:%a %-d %b %Y}: no introductions before then. Your first "
-        f"round back: {format_when(first_back, tz)}.",
+        f"round back: {first_back.words}.",
         private=True,
+        times=(first_back,),
     )
 
 
@@ -120,13 +122,16 @@ async def status(request: Request, services: Services) -> Reply:
         f"• Topics: {', '.join(row.topics) or 'none chosen'}",
     ]
     if row.paused_until is not None and row.paused_until > now:
-        back = cadence.next_round(services, row.paused_until - timedelta(seconds=1))
+        next_round = shown_when(
+            cadence.next_round(services, row.paused_until - timedelta(seconds=1)), tz
+        )
         lines.append(
             f"• Paused until {row.paused_until.astimezone(tz):%a %-d %b %Y}; back for the "
-            f"round on {format_when(back, tz)}"
+            f"round on {next_round.words}"
         )
     else:
-        lines.append(f"• Next round: {format_when(cadence.next_round(services, now), tz)}")
+        next_round = shown_when(cadence.next_round(services, now), tz)
+        lines.append(f"• Next round: {next_round.words}")
     if latest:
         day = latest[0].round_at.astimezone(tz)
         lines.append(
@@ -137,7 +142,7 @@ async def status(request: Request, services: Services) -> Reply:
             f"• You've asked never to be paired with {excluded} "
             f"{'person' if excluded == 1 else 'people'} (only you can see this)"
         )
-    return Reply("\n".join(lines), title="Peer introductions", private=True)
+    return Reply("\n".join(lines), title="Peer introductions", private=True, times=(next_round,))
 
 
 async def history(request: Request, services: Services) -> Reply:

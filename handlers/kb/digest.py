@@ -22,7 +22,7 @@ from sqlmodel import Session
 from contract.params import TimeOfDay, weekday
 from contract.specs import CommandSpec, DueJob, JobSpec, Request
 from contract.vocabulary import Platform, Reply, Role
-from contract.when import WEEKDAYS, format_when
+from contract.when import WEEKDAYS, format_when, shown_when
 from handlers.kb.weeks import at_local, monday_of, week_key
 from handlers.network.periods import current_period
 from handlers.network.remi_picture import network_picture
@@ -59,9 +59,21 @@ Section = Callable[[Session, DigestWeek, Services], list[str]]
 
 def events_with_seats(session: Session, week: DigestWeek, services: Services) -> list[str]:
     """Events in the next four weeks that a member can still RSVP to and get a seat at."""
-    lines = []
+    lines = [
+        f"• {format_when(event.starts_at, services.timezone)}: {event.title} "
+        f"(event {event.id}), {seats}"
+        for event, seats in _open_events(session, week)
+    ]
+    if not lines:
+        return []
+    return ["Coming up, with seats left:", *lines, "RSVP with `event <number>`."]
+
+
+def _open_events(session: Session, week: DigestWeek) -> list[tuple[Event, str]]:
+    """The events `events_with_seats` lists, with the seats each has left."""
+    listed: list[tuple[Event, str]] = []
     for event in events.upcoming_events(session, week.end, limit=50):
-        if event.starts_at > week.end + EVENTS_AHEAD or len(lines) == MAX_EVENTS:
+        if event.starts_at > week.end + EVENTS_AHEAD or len(listed) == MAX_EVENTS:
             break
         if event.starts_at <= week.end or (
             event.rsvp_deadline is not None and event.rsvp_deadline <= week.end
@@ -69,11 +81,8 @@ def events_with_seats(session: Session, week: DigestWeek, services: Services) ->
             continue
         seats = _seats_left(event, events.counts(session, event.id).going)
         if seats:
-            when = format_when(event.starts_at, services.timezone)
-            lines.append(f"• {when}: {event.title} (event {event.id}), {seats}")
-    if not lines:
-        return []
-    return ["Coming up, with seats left:", *lines, "RSVP with `event <number>`."]
+            listed.append((event, seats))
+    return listed
 
 
 def _seats_left(event: Event, going: int) -> str | None:
@@ -142,9 +151,11 @@ def compose(services: Services, now: datetime) -> Reply:
     week = DigestWeek(now - timedelta(days=7), now, monday_of(now, services.timezone))
     with services.db.session() as session:
         parts = [lines for section in SECTIONS if (lines := section(session, week, services))]
+        listed = _open_events(session, week)
     return Reply(
         "\n\n".join("\n".join(lines) for lines in parts),
         title=f"LARCH Hub weekly digest, week of {week.monday:%-d %B %Y}",
+        times=tuple(shown_when(event.starts_at, services.timezone) for event, _ in listed),
     )
 
 
@@ -249,6 +260,7 @@ async def preview(request: Request, services: Services) -> Reply:
         f"{digest.text}\n\n(A preview, as it would look now, shown only to you. {status})",
         title=digest.title,
         private=True,
+        times=digest.times,
     )
 
 

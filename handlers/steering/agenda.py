@@ -11,8 +11,8 @@ from sqlmodel import Session
 from contract.paging import START, Page, page_of
 from contract.params import Number, Text
 from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
-from contract.vocabulary import Reply, Role
-from contract.when import format_span
+from contract.vocabulary import Moment, Reply, Role
+from contract.when import shown_span
 from handlers.notify import announce
 from handlers.services import Services
 from handlers.steering import roster
@@ -53,6 +53,7 @@ async def show_agenda(request: Request, services: Services) -> Reply:
         title="Steering group agenda",
         buttons=page.next_button(AGENDA_PAGE),
         private=True,
+        times=(meeting_span(meeting, services),),
     )
 
 
@@ -64,10 +65,9 @@ async def add_item(request: Request, services: Services) -> Reply:
         if meeting is None:
             return NO_MEETING
         number = steering.add_agenda_item(session, meeting.id, item, request.member.id, now)
+    when = meeting_span(meeting, services)
     return Reply(
-        f"Added as item {number} on the agenda for "
-        f"{format_span(meeting.starts_at, meeting.ends_at, services.timezone)}.",
-        private=True,
+        f"Added as item {number} on the agenda for {when.words}.", private=True, times=(when,)
     )
 
 
@@ -108,7 +108,12 @@ async def _chair_edits(
         if item is None:
             return _no_such_item(session, meeting)
         text = agenda_text(session, meeting, services)
-    return Reply(f"{done(item)}\n\n{text}", private=True)
+    return Reply(f"{done(item)}\n\n{text}", private=True, times=(meeting_span(meeting, services),))
+
+
+def meeting_span(meeting: Meeting, services: Services) -> Moment:
+    """When the meeting is, as `agenda_text` shows it."""
+    return shown_span(meeting.starts_at, meeting.ends_at, services.timezone)
 
 
 def agenda_text(
@@ -116,7 +121,7 @@ def agenda_text(
 ) -> str:
     """The agenda in order (all of it, or one page), with the actions overdue as of now
     listed after the last item."""
-    when = format_span(meeting.starts_at, meeting.ends_at, services.timezone)
+    when = meeting_span(meeting, services).words
     if page is None:
         page = page_of(items := steering.agenda(session, meeting.id), size=max(1, len(items)))
     shown = f" (items {page.range_words})" if page.range_words else ""
@@ -155,8 +160,10 @@ async def post_agenda(job: DueJob, services: Services) -> str | None:
             return None
         text = agenda_text(session, meeting, services)
     title = f"Agenda for the meeting {until_words(meeting.starts_at, now, services.timezone)}"
-    posted = await announce(services, "steering", Reply(text, title=title))
-    return f"posted the agenda for meeting {meeting.id} to {len(posted)} channel(s)"
+    posted = await announce(
+        services, "steering", Reply(text, title=title, times=(meeting_span(meeting, services),))
+    )
+    return f"posted the agenda for meeting {meeting.id} to {len(posted.refs)} channel(s)"
 
 
 COMMANDS = [

@@ -11,6 +11,7 @@ next reminder once that one is due, and is not sent once the meeting has started
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,11 +20,11 @@ from sqlmodel import Session
 from contract.params import Choice, Number
 from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
 from contract.vocabulary import Button, ButtonStyle, Reply, Role
-from contract.when import format_span
+from contract.when import format_span, shown_span
 from handlers.ics import CalendarItem, ics_attachment
 from handlers.services import Services
 from handlers.steering import agenda, roster
-from handlers.timeliness import superseded, until_words
+from handlers.timeliness import shown_until, superseded
 from storage import due, steering
 from storage.steering import Meeting
 
@@ -114,6 +115,7 @@ def _meeting_reply(meeting: Meeting, services: Services, intro: str) -> Reply:
             Button("Can't attend", ATTEND_ACTION, f"{meeting.id}:no"),
         ),
         attachments=(ics_attachment(item, services.clock.now()),),
+        times=(shown_span(meeting.starts_at, meeting.ends_at, services.timezone),),
     )
 
 
@@ -159,7 +161,11 @@ async def answer_attendance(request: Request, services: Services) -> Reply:
         steering.record_attendance(session, meeting.id, request.member.id, answer == "yes", now)
     when = format_span(meeting.starts_at, meeting.ends_at, services.timezone)
     said = "you'll attend" if answer == "yes" else "you can't attend"
-    return Reply(f"Thank you: noted that {said} on {when}.", private=True)
+    return Reply(
+        f"Thank you: noted that {said} on {when}.",
+        private=True,
+        times=(shown_span(meeting.starts_at, meeting.ends_at, services.timezone),),
+    )
 
 
 def _not_a_meeting_button() -> Reply:
@@ -240,9 +246,10 @@ async def _remind_members(
         )
         if superseded(later, now):
             return None
-        when = f"{until_words(meeting.starts_at, now, tz)}: "
-        reply = compose(
-            session, meeting, when + format_span(meeting.starts_at, meeting.ends_at, tz)
+        until = shown_until(meeting.starts_at, now, tz)
+        span = shown_span(meeting.starts_at, meeting.ends_at, tz)
+        reply = replace(
+            compose(session, meeting, f"{until.words}: {span.words}"), times=(until, span)
         )
         recipients = roster.roster_ids(session)
         if skip_those_not_attending:
@@ -275,7 +282,11 @@ async def check_quorum(job: DueJob, services: Services) -> str | None:
         f"Can't attend: {', '.join(away) or 'nobody'}.",
         "You might nudge those who haven't answered, or move the meeting.",
     ]
-    reached = await roster.send_to_each(services, dict.fromkeys(chair, Reply("\n".join(lines))))
+    warning = Reply(
+        "\n".join(lines),
+        times=(shown_span(meeting.starts_at, meeting.ends_at, services.timezone),),
+    )
+    reached = await roster.send_to_each(services, dict.fromkeys(chair, warning))
     return (
         f"warned the chair ({len(reached)}): {len(coming)} of {needed} needed "
         f"for meeting {meeting.id}"

@@ -6,7 +6,7 @@ past meetings with their minutes and the actions that came out of them.
 from contract.params import Text
 from contract.specs import CommandSpec, Request
 from contract.vocabulary import Reply, Role
-from contract.when import format_when
+from contract.when import shown_when
 from handlers.services import Services
 from handlers.steering import roster
 from handlers.steering.actions import action_line
@@ -29,7 +29,8 @@ async def record(request: Request, services: Services) -> Reply:
                 private=True,
             )
         meeting = held[0]
-        when = format_when(meeting.starts_at, tz)
+        moment = shown_when(meeting.starts_at, tz)
+        when = moment.words
         minutes = request.optional(MINUTES)
         if minutes is None:
             filed = steering.minutes_for(session, meeting.id)
@@ -38,8 +39,11 @@ async def record(request: Request, services: Services) -> Reply:
                     f"No minutes yet for the meeting on {when}. File them with "
                     "`minutes <link or text>`.",
                     private=True,
+                    times=(moment,),
                 )
-            return Reply(f"Minutes of the meeting on {when}:\n{filed.text}", private=True)
+            return Reply(
+                f"Minutes of the meeting on {when}:\n{filed.text}", private=True, times=(moment,)
+            )
         # Anyone on the group may file the minutes; only the chair (or an admin) may
         # overwrite what someone else filed.
         if roster.may_chair(session, request.member):
@@ -51,19 +55,26 @@ async def record(request: Request, services: Services) -> Reply:
                 f"The minutes of the meeting on {when} are already filed, and only the chair "
                 "(or an admin) can replace them. `minutes` shows them.",
                 private=True,
+                times=(moment,),
             )
     verb = "Replaced the earlier minutes" if replaced else "Filed the minutes"
-    return Reply(f"{verb} of the meeting on {when}. `steering history` shows them.", private=True)
+    return Reply(
+        f"{verb} of the meeting on {when}. `steering history` shows them.",
+        private=True,
+        times=(moment,),
+    )
 
 
 async def history(request: Request, services: Services) -> Reply:
     now, tz = services.clock.now(), services.timezone
     today = now.astimezone(tz).date()
     lines = []
+    times = []
     with services.db.session() as session:
         for meeting in steering.past_meetings(session, now, limit=HISTORY_SHOWN):
             filed = steering.minutes_for(session, meeting.id)
-            lines.append(f"{format_when(meeting.starts_at, tz)}")
+            times.append(shown_when(meeting.starts_at, tz))
+            lines.append(times[-1].words)
             lines.append(f"  Minutes: {filed.text if filed else 'not filed yet'}")
             for action in steering.actions_from_meeting(session, meeting.id):
                 state = "done" if action.done_at else "open"
@@ -75,6 +86,7 @@ async def history(request: Request, services: Services) -> Reply:
         "\n".join(["Past steering group meetings, the latest first:", *lines]),
         title="Steering group history",
         private=True,
+        times=tuple(times),
     )
 
 

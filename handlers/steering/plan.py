@@ -9,7 +9,7 @@ from datetime import datetime
 
 from contract.specs import CommandSpec, Request
 from contract.vocabulary import Reply, Role
-from contract.when import format_when
+from contract.when import format_when, shown_when
 from handlers.services import Services
 from storage import steering
 from storage.steering import Meeting
@@ -51,7 +51,12 @@ async def show_plan(request: Request, services: Services) -> Reply:
     if others:
         lines.append("Also set: " + ", ".join(format_when(m.starts_at, tz) for m in others) + ".")
     lines.append("The chair sets a meeting by finding a time with `steering poll`.")
-    return Reply("\n".join(lines), title="Steering group plan", private=True)
+    return Reply(
+        "\n".join(lines),
+        title="Steering group plan",
+        private=True,
+        times=tuple(shown_when(m.starts_at, tz) for m in upcoming),
+    )
 
 
 def _month_number(moment: datetime) -> int:

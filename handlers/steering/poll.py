@@ -19,7 +19,7 @@ from sqlmodel import Session
 from contract.params import Choice, Flag, Number
 from contract.specs import ActionSpec, CommandSpec, DueJob, JobSpec, Request
 from contract.vocabulary import Button, ButtonStyle, Form, FormField, Reply, Role
-from contract.when import WhenError, format_span, format_when, parse_when
+from contract.when import WhenError, format_when, parse_when, shown_span, shown_when
 from handlers.services import Services
 from handlers.steering import meetings, roster
 from storage import due, steering
@@ -137,6 +137,7 @@ async def open_poll(request: Request, services: Services) -> Reply:
         f"The poll is open: {len(starts)} times, closing {format_when(closes_at, tz)}. I've "
         f"sent it to {len(reached)} of {len(everyone)} members.",
         private=True,
+        times=(shown_when(closes_at, tz),),
     )
 
 
@@ -230,7 +231,14 @@ def _poll_reply(
         for answer, label in ANSWER_LABELS.items()
     )
     return Reply(
-        "\n".join(lines), title="Steering group: find a time", buttons=buttons, private=True
+        "\n".join(lines),
+        title="Steering group: find a time",
+        buttons=buttons,
+        private=True,
+        times=(
+            *(shown_when(slot.starts_at, tz) for slot in slots),
+            shown_when(poll.closes_at, tz),
+        ),
     )
 
 
@@ -387,7 +395,11 @@ def _proposal(session: Session, poll: Poll, services: Services) -> Reply:
         ),
     )
     return Reply(
-        "\n".join(lines), title="Steering group: the best time", buttons=buttons, private=True
+        "\n".join(lines),
+        title="Steering group: the best time",
+        buttons=buttons,
+        private=True,
+        times=tuple(shown_when(t.slot.starts_at, tz) for t in counts),
     )
 
 
@@ -428,14 +440,19 @@ async def confirm(request: Request, services: Services) -> Reply:
     if made is None:
         with services.db.session() as session:
             meeting = steering.meeting_for_poll(session, poll.id)
-        when = format_span(meeting.starts_at, meeting.ends_at, services.timezone)
-        return Reply(f"That poll is already settled: the meeting is {when}.", private=True)
+        when = shown_span(meeting.starts_at, meeting.ends_at, services.timezone)
+        return Reply(
+            f"That poll is already settled: the meeting is {when.words}.",
+            private=True,
+            times=(when,),
+        )
     meeting, reached = made
+    when = shown_span(meeting.starts_at, meeting.ends_at, services.timezone)
     return Reply(
-        f"Confirmed: the steering group meets "
-        f"{format_span(meeting.starts_at, meeting.ends_at, services.timezone)}. I've sent the "
-        f"invite to {reached} member(s), with reminders to follow.",
+        f"Confirmed: the steering group meets {when.words}. I've sent the invite to "
+        f"{reached} member(s), with reminders to follow.",
         private=True,
+        times=(when,),
     )
 
 
