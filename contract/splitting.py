@@ -20,7 +20,7 @@ def split_reply(reply: Reply, limit: int, measure: Measure = len) -> list[Reply]
     if len(texts) == 1:
         return [reply]
     first, *middle, last = texts
-    bare = Reply("", private=reply.private)
+    bare = Reply("", private=reply.private, times=reply.times)
     return [
         replace(bare, text=first, title=reply.title, link=reply.link),
         *(replace(bare, text=text) for text in middle),

@@ -3,9 +3,20 @@ rest of it instead of running the request again."""
 
 import base64
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
-from contract.vocabulary import Attachment, Button, ButtonStyle, Form, FormField, Reply
+from contract.vocabulary import (
+    Attachment,
+    Button,
+    ButtonStyle,
+    Form,
+    FormField,
+    Moment,
+    Option,
+    Picker,
+    Reply,
+)
 
 
 def to_json(replies: list[Reply]) -> list[dict[str, Any]]:
@@ -22,11 +33,15 @@ def _reply_to_json(reply: Reply) -> dict[str, Any]:
         {**attachment, "content": base64.b64encode(attachment["content"]).decode("ascii")}
         for attachment in data["attachments"]
     ]
+    data["times"] = [
+        {**moment, "start": moment["start"].isoformat(), "end": _iso(moment["end"])}
+        for moment in data["times"]
+    ]
     return data
 
 
 def _reply_from_json(data: dict[str, Any]) -> Reply:
-    form = data["form"]
+    form, picker = data["form"], data["picker"]
     return Reply(
         **{
             **data,
@@ -37,8 +52,29 @@ def _reply_from_json(data: dict[str, Any]) -> Reply:
                 Attachment(**{**a, "content": base64.b64decode(a["content"])})
                 for a in data["attachments"]
             ),
+            "picker": _picker(picker) if picker else None,
+            "times": tuple(_moment(moment) for moment in data["times"]),
         }
     )
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.isoformat()
+
+
+def _moment(data: dict[str, Any]) -> Moment:
+    end = data["end"]
+    return Moment(
+        **{
+            **data,
+            "start": datetime.fromisoformat(data["start"]),
+            "end": None if end is None else datetime.fromisoformat(end),
+        }
+    )
+
+
+def _picker(data: dict[str, Any]) -> Picker:
+    return Picker(**{**data, "options": tuple(Option(**option) for option in data["options"])})
 
 
 def _button(data: dict[str, Any]) -> Button:

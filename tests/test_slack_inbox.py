@@ -4,14 +4,25 @@ member's requests are answered once and in order, whichever processes do the ans
 import asyncio
 import threading
 from collections import defaultdict
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.slack.inbox import LEASE, MAX_ATTEMPTS, OVERDUE, Answerer, Delivery, Inbox
-from contract.vocabulary import Attachment, Button, ButtonStyle, Form, FormField, Reply
+from contract.vocabulary import (
+    Attachment,
+    Button,
+    ButtonStyle,
+    Form,
+    FormField,
+    Moment,
+    Option,
+    Picker,
+    Reply,
+)
 from handlers.clock import ManualClock
-from storage import leases, slack_inbox
+from storage import leases, slack_inbox, stored_replies
 from storage.db import Database
 from storage.slack_inbox import Waiting
 
@@ -180,3 +191,23 @@ def test_the_web_process_warns_when_requests_wait_with_nobody_answering(
     inbox.warn_if_overdue()
     assert "Slack requests have waited for an answer since 2026-11-23T09:00:00+00:00" in caplog.text
     assert "`larch-bot serve slack-worker` process running?" in caplog.text
+
+
+def test_a_stored_answer_comes_back_whole_with_every_part_of_a_reply() -> None:
+    """A worker that takes over posts the stored answer: every field of a reply must come
+    back as it was, or the member gets an apology instead of the rest of their answer."""
+    start = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
+    reply = Reply(
+        "Coming up: Tue 1 Dec 2026, 10:30–12:00",
+        title="Events",
+        link=Button("Read more", url="https://example.org"),
+        buttons=(Button("Next 10", action_id="events.list", value="10"),),
+        private=True,
+        form=Form("New event", "events.create", (FormField("title", "Title", choices=("a",)),)),
+        attachments=(Attachment("chart.png", b"\x89PNG\xff\x00", "image/png"),),
+        picker=Picker("remi.pick", "Pick one", (Option("Camden", "1"),)),
+        times=(Moment(start, "Tue 1 Dec 2026, 10:30", start + timedelta(hours=1), "11:30"),),
+    )
+    unset = [f.name for f in dataclass_fields(Reply) if getattr(reply, f.name) == f.default]
+    assert unset == [], f"give the sample reply a {unset} so it is stored and read back too"
+    assert stored_replies.from_json(stored_replies.to_json([reply])) == [reply]

@@ -63,7 +63,7 @@ async def test_slack_shows_every_worst_case_list_within_its_limits(
                     seen_picks |= {(action_id, option["value"]) for option in options}
             shown_text = "\n".join(seen_text)
             for line in _lines(reply):
-                assert slack_translate.mrkdwn(line) in shown_text, (shown.name, line)
+                assert slack_translate.mrkdwn(line, reply.times) in shown_text, (shown.name, line)
             assert _picks(reply) <= seen_picks, shown.name
         assert shown.last_item in shown_text or any(
             shown.last_item in o.label for r in shown.replies if r.picker for o in r.picker.options
@@ -93,5 +93,6 @@ async def test_discord_shows_every_worst_case_list_within_its_limits(
                                 seen_picks.add((target.action_id, target.value))
             shown_text = "\n".join(seen_text)
             for line in _lines(reply):
-                assert discord_translate.markup(line).text in shown_text, (shown.name, line)
+                rendered = discord_translate.markup(line, reply.times).text
+                assert rendered in shown_text, (shown.name, line)
             assert _picks(reply) <= seen_picks, shown.name
