@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from contract.params import Param, usage_of
-from contract.vocabulary import Actor, MemberProfile, Place, Reply, Role
+from contract.vocabulary import Action, Actor, Command, MemberProfile, Place, Reply, Role
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -64,6 +64,8 @@ class CommandSpec(Generic[S]):
     params: tuple[Param[Any], ...] = ()
     role: Role = Role.MEMBER
     examples: tuple[str, ...] = ()
+    # Its answer asks for a form to be opened at once (see `ActionSpec.opens_form`).
+    opens_form: bool = False
 
     @property
     def usage(self) -> str:
@@ -91,6 +93,10 @@ class ActionSpec(Generic[S]):
     params: tuple[Param[Any], ...] = ()
     # What a click gets when its value does not read; the router's "stale button" when None.
     forged: Reply | None = None
+    # Its answer asks for a form to be opened at once. A platform that allows only a moment
+    # for that (a Slack trigger lasts 3 seconds) answers it where the request arrives,
+    # ahead of the queue other requests wait in.
+    opens_form: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,6 +221,16 @@ class Registry(Generic[S]):
 
     def action(self, action_id: str) -> ActionSpec[S] | None:
         return self._actions.get(action_id)
+
+    def opens_form(self, request: Command | Action) -> bool:
+        """Whether the request is for a command or button declared to answer with a form."""
+        spec: CommandSpec[S] | ActionSpec[S] | None
+        if isinstance(request, Action):
+            spec = self.action(request.action_id)
+        else:
+            matched = self.match(request.text.strip())
+            spec = matched[0] if matched else None
+        return spec is not None and spec.opens_form
 
 
 def _unique(what: str, names: Sequence[str]) -> None:

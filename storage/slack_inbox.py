@@ -60,6 +60,8 @@ class Taken:
     # How many times a process has taken it, this time included: more than once means
     # an answering process died with it in hand.
     attempts: int
+    # When it was acknowledged: a trigger_id in it is good for 3 seconds from about then.
+    received_at: datetime
     # What a process that died had worked out and posted of the answer.
     replies: list[Reply] | None = None
     delivered: int = 0
@@ -100,6 +102,7 @@ def take(session: Session, now: datetime, limit: int, lease: timedelta, holder: 
             row.id,  # type: ignore[arg-type]
             Waiting(row.kind, row.user_id, dict(row.payload)),
             row.attempts,
+            row.received_at,
             None if row.replies is None else stored_replies.from_json(row.replies),
             row.delivered,
         )

@@ -43,6 +43,7 @@ from tests.slack_support import (
     serving,
     sign,
     slack_app,
+    slash,
 )
 
 
@@ -64,10 +65,24 @@ SURVEY = Form(
     ),
 )
 
+# A form whose fields come filled in, as a check-in's form does with the last answers.
+FOLLOW_UP = Form(
+    title="Follow-up",
+    action_id="survey.submit",
+    value="spring",
+    fields=(
+        FormField("topic", "What should the next session cover?", initial="Ethnicity data"),
+        FormField("format", "Format", choices=("Talk", "Workshop", "Panel"), initial="Panel"),
+    ),
+)
+
 
 def feature_registry(pondering: threading.Event | None = None) -> Registry:
     async def survey(request: Request, services: Services) -> Reply:
         return Reply("Tell us what you would like to learn.", form=SURVEY)
+
+    async def follow_up(request: Request, services: Services) -> Reply:
+        return Reply("Anything to add?", form=FOLLOW_UP)
 
     async def submit(request: Request, services: Services) -> Reply:
         answers = "; ".join(f"{name}={value}" for name, value in sorted(request.fields.items()))
@@ -96,7 +111,9 @@ def feature_registry(pondering: threading.Event | None = None) -> Registry:
 
     commands = [
         *lookup.COMMANDS,
-        CommandSpec("survey", "A survey form", survey),
+        CommandSpec("survey", "A survey form", survey, opens_form=True),
+        # A form from a command not declared to open one: answered by a worker.
+        CommandSpec("follow up", "A form with answers filled in", follow_up),
         CommandSpec("ponder", "Slow work", ponder),
         CommandSpec("broken", "Always fails", broken),
         CommandSpec("nudge", "Messages someone else", nudge),
@@ -457,11 +474,101 @@ async def test_a_form_asked_for_by_mention_opens_from_a_button(
     await slack.post(payload("app_mention", mock, text="<@U0LARCHBOT> survey"))
     [posted] = await mock.wait_for("chat.postMessage")
     [button] = buttons(posted.body["blocks"])
-    assert button["text"]["text"] == "Open “Learning survey”"
+    assert button["text"]["text"] == "Open the form"
 
-    await slack.post(click(mock, button))
+    await slack.post(click(mock, button, user="U0KWAME"))
     [opened] = await mock.wait_for("views.open")
     assert opened.body["view"]["title"]["text"] == "Learning survey"
+
+
+# --- forms within Slack's 3 seconds, or behind a button ---------------------------------
+
+
+async def test_a_form_opens_from_the_web_process_with_no_worker_running(
+    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
+) -> None:
+    """A command declared to open a form does not wait in the inbox behind other work."""
+    async with (
+        slack_app(sqlite_url, mock, knowledge, clock, feature_registry()) as app,
+        serving(app, mock, answer_here=False) as slack,
+    ):
+        command = slash(mock, "survey")
+        await slack.post(command)
+        [opened] = await mock.wait_for("views.open")
+        await slack.finish()
+        with app.services.db.session() as session:
+            waiting = slack_inbox.count(session)
+    assert opened.body["trigger_id"] == command["trigger_id"]
+    assert opened.body["view"] == translate.modal_view(
+        SURVEY, "Tell us what you would like to learn."
+    )
+    assert waiting == 0
+    assert mock.said() == []
+
+
+async def test_a_form_answered_after_its_trigger_expired_opens_from_a_button(
+    mock: MockSlackApi, sqlite_url: str, knowledge: SearchIndex, clock: ManualClock
+) -> None:
+    """A worker that answers late (busy, or taking a request over after a lease) offers
+    the form behind a button, whose click opens the same form, filled in the same."""
+    async with (
+        slack_app(sqlite_url, mock, knowledge, clock, feature_registry()) as app,
+        serving(app, mock, answer_here=False) as slack,
+    ):
+        await slack.post(slash(mock, "follow up"))
+        await slack.finish()
+        clock.advance(timedelta(seconds=3))
+        answers = SlackAnswers(app, app.services.messengers[Platform.SLACK])  # type: ignore[arg-type]
+        async with Answerer(app.services.db, clock, answers.answer).running() as answerer:
+            await asyncio.wait_for(answerer.drained(), 10)
+
+        [offered] = await mock.wait_for("response_url")
+        assert offered.body["response_type"] == "ephemeral"
+        assert offered.body["text"] == "Anything to add?"
+        [button] = buttons(offered.body["blocks"])
+        assert button["text"]["text"] == "Open the form"
+        assert mock.calls_to("views.open") == []
+
+        clicked = click(mock, button)
+        await slack.post(clicked)
+        [opened] = await mock.wait_for("views.open")
+    assert opened.body["trigger_id"] == clicked["trigger_id"]
+    assert opened.body["view"] == translate.modal_view(FOLLOW_UP, "Anything to add?")
+    assert ADAPTER_APOLOGY.text not in texts(mock.said())
+
+
+async def test_a_trigger_slack_calls_expired_gets_the_button_not_an_apology(
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
+) -> None:
+    slack, _ = featured
+    mock.fail_next("views.open", Failure(error="expired_trigger_id"))
+    await slack.post(slash(mock, "survey"))
+    [offered] = await mock.wait_for("response_url")
+    assert offered.body["text"] == "Tell us what you would like to learn."
+    [button] = buttons(offered.body["blocks"])
+    assert button["text"]["text"] == "Open the form"
+
+    clicked = click(mock, button)
+    await slack.post(clicked)
+    _, opened = await mock.wait_for("views.open", count=2)
+    assert opened.body["trigger_id"] == clicked["trigger_id"]
+    assert opened.body["view"]["title"]["text"] == "Learning survey"
+    assert ADAPTER_APOLOGY.text not in texts(mock.said())
+
+
+async def test_an_open_the_form_button_opens_nothing_for_someone_else(
+    featured: tuple[SlackHarness, threading.Event], mock: MockSlackApi
+) -> None:
+    slack, _ = featured
+    mock.fail_next("views.open", Failure(error="expired_trigger_id"))
+    await slack.post(slash(mock, "survey", user="U0AMARA"))
+    [offered] = await mock.wait_for("response_url")
+    [button] = buttons(offered.body["blocks"])
+
+    await slack.post(click(mock, button, user="U0KWAME"))
+    _, refused = await mock.wait_for("response_url", count=2)
+    assert refused.body["text"].startswith("That form isn't one I kept for you")
+    assert len(mock.calls_to("views.open")) == 1
 
 
 async def test_the_home_tab_shows_roles_and_quick_actions(

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.config import ConfigError, Settings
 from bot.slack import listeners
+from bot.slack.form_shelf import FormShelf
 from bot.slack.inbox import Inbox
 from bot.slack.messenger import SlackMessenger
 from contract.vocabulary import Platform
@@ -76,8 +77,9 @@ async def connect(app: App) -> AsyncIterator[SlackMessenger]:
         client = AsyncWebClient(
             token=token, base_url=base_url, session=session, retry_handlers=handlers
         )
-        messenger = SlackMessenger(client, session, handlers)
         services = app.services
+        shelf = FormShelf(services.db, services.clock)
+        messenger = SlackMessenger(client, shelf, session, handlers)
         services.messengers = {**services.messengers, Platform.SLACK: messenger}
         yield messenger
 

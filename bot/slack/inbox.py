@@ -108,6 +108,7 @@ class Delivery:
     def __init__(self, db: Database, taken: Taken) -> None:
         self._db = db
         self._id = taken.id
+        self.received_at = taken.received_at
         self._replies = taken.replies
         self._delivered = taken.delivered
 

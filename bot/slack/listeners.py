@@ -5,8 +5,10 @@ the request to the inbox (see `inbox.py`), acks once the write has committed and
 returns, and the answering happens where an `Answerer` runs. So an acknowledged request
 is a kept one: a crash after the ack loses nothing. Bolt answers Slack's HTTP request
 when the listener returns (`process_before_response=True`), so anything slower runs as a
-task. Two kinds are answered here instead: a form submission, whose answer may have to
-go in the ack, and the App Home, which is only read.
+task. Some are answered here instead: a form submission, whose answer may have to go in
+the ack; a command or click declared to open a form, whose trigger Slack takes for only
+3 seconds, too short to wait behind other requests for an answering process; an "Open the
+form" click, which opens a form kept for later; and the App Home, which is only read.
 
 A request Slack sends twice is taken once, whether Slack retried an event or the same
 signed request was replayed (a slash command, a form submission): each has a key that
@@ -87,10 +89,46 @@ class SlackListeners:
         its own), and is then found in the same commit that writes it down."""
         trigger_id = body.get("trigger_id")
         key = f"command:{trigger_id}" if isinstance(trigger_id, str) else None
-        await self._take(Waiting("slash_command", body["user_id"], dict(body)), ack, key)
+        await self._take_or_answer(Waiting("slash_command", body["user_id"], dict(body)), ack, key)
 
     async def block_action(self, ack: AsyncAck, body: Payload) -> None:
-        await self._take(Waiting("block_action", body["user"]["id"], dict(body)), ack)
+        request = Waiting("block_action", body["user"]["id"], dict(body))
+        kept_form = translate.kept_form_key(body)
+        if kept_form is None:
+            await self._take_or_answer(request, ack)
+        else:
+            await ack()
+            self._later(self._open_kept_form(request, kept_form))
+
+    async def _take_or_answer(
+        self, request: Waiting, ack: AsyncAck, repeat_key: str | None = None
+    ) -> None:
+        """To the inbox, unless its answer opens a form: then it is answered here and now,
+        while its trigger lasts."""
+        try:
+            opens_form = self.answers.opens_form(request)
+        except Exception:
+            log.exception("could not tell whether a Slack %s opens a form", request.kind)
+            opens_form = False
+        if not opens_form:
+            await self._take(request, ack, repeat_key)
+            return
+        received_at = self.app.services.clock.now()
+        first = repeat_key is None or await asyncio.to_thread(self._first_delivery, repeat_key)
+        await ack()
+        if first:
+            self._later(self.answers.answer_at_once(request, received_at))
+        else:
+            log.info("dropped a repeated Slack request (%s)", repeat_key)
+
+    async def _open_kept_form(self, request: Waiting, key: str) -> None:
+        origin = _origin(request)
+        if origin is None:
+            return
+        try:
+            await self.messenger.open_kept_form(origin, key)
+        except Exception as error:
+            await self.answers.failed(origin, error)
 
     async def app_mention(self, event: Payload, context: AsyncBoltContext) -> None:
         payload = {"event": event, "bot_user_id": context.bot_user_id}

@@ -4,6 +4,10 @@ group DMs, updates).
 
 All calls share one Web API client, whose retry handlers wait out a 429 for as long as
 Slack's `Retry-After` says, and one HTTP session, so connections are reused.
+
+A form opens as a modal when the answer comes with a trigger Slack still takes; otherwise
+(no trigger, or one gone stale) the answer carries an "Open the form" button instead, whose
+click opens the same form (see `form_shelf.py`).
 """
 
 import logging
@@ -17,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack import translate
+from bot.slack.form_shelf import FormShelf
 from bot.slack.translate import Block, Origin
 from contract.vocabulary import (
     Attachment,
@@ -30,6 +35,13 @@ from contract.vocabulary import (
 log = logging.getLogger(__name__)
 
 FILES_IN_DM = "(The file is in your direct messages with me.)"
+FORM_GONE = Reply(
+    "That form isn't one I kept for you, so I can't open it. Please ask for it again.",
+    private=True,
+)
+# What views.open answers when the trigger came too late, was never Slack's, or has opened
+# a modal already: the form can still be opened, from a fresh click.
+TRIGGER_GONE = frozenset({"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"})
 
 # What Slack's refusals of a channel mean to the person who asked for the post, and what
 # they can do about it. With `chat:write.public` the bot may post in any public channel
@@ -54,10 +66,12 @@ class SlackMessenger:
     def __init__(
         self,
         client: AsyncWebClient,
+        shelf: FormShelf,
         session: aiohttp.ClientSession | None = None,
         retry_handlers: Sequence[AsyncRetryHandler] = (),
     ) -> None:
         self.client = client
+        self.shelf = shelf
         self._session = session
         self._retry_handlers = list(retry_handlers)
         self._names: dict[str, str] = {}
@@ -93,25 +107,44 @@ class SlackMessenger:
 
     async def answer(self, origin: Origin, reply: Reply) -> None:
         if reply.form is not None:
-            if origin.trigger_id:
-                # The modal says what the reply said, unless the reply has buttons, which
-                # a form cannot carry: then they come with its text beside the modal, so
-                # that closing the form loses nothing (the REMI stage picker).
-                intro = "" if reply.buttons else reply.text
-                await self.open_form(origin.trigger_id, reply.form, intro)
+            # The modal says what the reply said, unless the reply has buttons, which a
+            # form cannot carry: then they come with its text beside the modal, so that
+            # closing the form loses nothing (the REMI stage picker).
+            intro = "" if reply.buttons else reply.text
+            if origin.trigger_id and await self.open_form(origin.trigger_id, reply.form, intro):
                 if not reply.buttons:
                     return
                 reply = replace(reply, form=None)
             else:
-                reply = _with_form_button(reply, reply.form, origin.command_text)
+                key = await self.shelf.keep(origin.user_id, reply.form, intro)
+                opener = translate.open_form_button(key)
+                reply = replace(reply, form=None, buttons=(opener, *reply.buttons))
         if reply.private or origin.ephemeral:
             await self._whisper(origin, reply)
         else:
             channel = origin.channel_id or await self._direct_channel(origin.user_id)
             await self._post(channel, reply, origin.thread_ts)
 
-    async def open_form(self, trigger_id: str, form: Form, intro: str = "") -> None:
-        await self.client.views_open(trigger_id=trigger_id, view=translate.modal_view(form, intro))
+    async def open_form(self, trigger_id: str, form: Form, intro: str = "") -> bool:
+        """Open the form as a modal; False when Slack no longer takes the trigger."""
+        try:
+            await self.client.views_open(
+                trigger_id=trigger_id, view=translate.modal_view(form, intro)
+            )
+        except SlackApiError as error:
+            refusal = error.response.get("error")
+            if refusal not in TRIGGER_GONE:
+                raise
+            log.info("form %s not opened (%s); offered behind a button", form.action_id, refusal)
+            return False
+        return True
+
+    async def open_kept_form(self, origin: Origin, key: str) -> None:
+        """A click on "Open the form": the form kept under `key`, opened with the click's
+        own trigger."""
+        kept = await self.shelf.find(key, origin.user_id)
+        reply = FORM_GONE if kept is None else Reply(kept.intro, form=kept.form, private=True)
+        await self.answer(origin, reply)
 
     async def publish_home(self, user_id: str, view: Block) -> None:
         await self.client.views_publish(user_id=user_id, view=view)
@@ -207,12 +240,3 @@ class SlackMessenger:
             opened = await self.client.conversations_open(users=user_id)
             self._direct_channels[user_id] = opened["channel"]["id"]
         return self._direct_channels[user_id]
-
-
-def _with_form_button(reply: Reply, form: Form, command_text: str | None) -> Reply:
-    if command_text is None:
-        log.warning("form %s sent where nobody clicked; shown as text only", form.action_id)
-        return replace(reply, form=None)
-    return replace(
-        reply, form=None, buttons=(translate.form_button(form, command_text), *reply.buttons)
-    )

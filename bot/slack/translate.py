@@ -48,8 +48,10 @@ Payload = Mapping[str, Any]
 Block = dict[str, Any]
 
 # Buttons the adapter adds itself: one that runs a command as if typed (App Home quick
-# actions, re-opening a form), and link buttons, whose clicks Slack reports too.
+# actions), one that opens a form kept for later (see `form_shelf.py`), and link buttons,
+# whose clicks Slack reports too.
 RUN_COMMAND = "larch.run"
+OPEN_FORM = "larch.open_form"
 LINK = "larch.link"
 FORM_CALLBACK_ID = "larch.form"
 
@@ -95,9 +97,6 @@ class Origin:
     ephemeral: bool = False
     response_url: str | None = None
     trigger_id: str | None = None
-    # The command as typed, when there was one: a form it returns can be opened later
-    # by a button that runs it again (Slack opens modals only in answer to a click).
-    command_text: str | None = None
 
 
 # --- inbound: what a request must hold -------------------------------------------------
@@ -230,7 +229,6 @@ def slash_command(body: Payload) -> tuple[Command, Origin]:
         ephemeral=True,
         response_url=body.get("response_url"),
         trigger_id=body.get("trigger_id"),
-        command_text=text,
     )
     actor = Actor(Platform.SLACK, body["user_id"], display_name=body.get("user_name") or "")
     return Command(actor, text, _place(origin)), origin
@@ -248,7 +246,6 @@ def mention(event: Payload, bot_user_id: str | None) -> tuple[Command, Origin]:
         user_id=event["user"],
         channel_id=event["channel"],
         thread_ts=event.get("thread_ts"),
-        command_text=text,
     )
     return Command(_event_actor(event), text, _place(origin)), origin
 
@@ -266,7 +263,6 @@ def direct_message(event: Payload) -> tuple[Command, Origin] | None:
         channel_id=event["channel"],
         thread_ts=event.get("thread_ts"),
         is_direct=True,
-        command_text=text,
     )
     return Command(_event_actor(event), text, _place(origin)), origin
 
@@ -290,12 +286,19 @@ def block_action(body: Payload) -> tuple[Command | Action, Origin] | None:
         ephemeral=True,
         response_url=body.get("response_url"),
         trigger_id=body.get("trigger_id"),
-        command_text=value if action_id == RUN_COMMAND else None,
     )
     actor = _interaction_actor(body)
     if action_id == RUN_COMMAND:
         return Command(actor, value, _place(origin)), origin
     return Action(actor, action_id, value, place=_place(origin)), origin
+
+
+def kept_form_key(body: Payload) -> str | None:
+    """The key of the kept form an "Open the form" click asks for; None for other clicks."""
+    clicked = body["actions"][0]
+    if _our_action_id(clicked.get("action_id", "")) != OPEN_FORM:
+        return None
+    return clicked.get("value") or ""
 
 
 def view_submission(body: Payload) -> tuple[Action, Origin]:
@@ -496,10 +499,10 @@ def modal_view(form: Form, intro: str = "") -> Block:
     }
 
 
-def form_button(form: Form, command_text: str) -> Button:
-    """Slack opens a modal only in answer to a click: where there was none (a mention, a
-    DM), this button runs the command again and the click opens the form."""
-    return Button(f"Open “{form.title}”", action_id=RUN_COMMAND, value=command_text)
+def open_form_button(key: str) -> Button:
+    """Slack opens a modal only with a fresh click's trigger: this button's click opens the
+    form kept under `key`."""
+    return Button("Open the form", action_id=OPEN_FORM, value=key, style=ButtonStyle.PRIMARY)
 
 
 def _input_block(field: FormField) -> Block:

@@ -297,6 +297,7 @@ COMMANDS = [
         name="event new",
         summary="Create and announce an event (organisers)",
         handler=new_event,
+        opens_form=True,
         role=Role.ORGANISER,
     ),
 ]

@@ -172,6 +172,7 @@ ACTIONS = [
         open_comment_form,
         params=(arguments.EVENT,),
         forged=arguments.NO_SUCH_EVENT,
+        opens_form=True,
     ),
     ActionSpec(COMMENT_ACTION, comment, params=(arguments.EVENT,), forged=arguments.NO_SUCH_EVENT),
 ]

@@ -288,6 +288,7 @@ COMMANDS = [
         name="event edit",
         summary="Change an event; attendees hear of a new time or place (organisers)",
         handler=edit_event,
+        opens_form=True,
         params=(arguments.EVENT,),
         role=Role.ORGANISER,
         examples=("event edit 3",),

@@ -33,6 +33,7 @@ COMMANDS: list[CommandSpec[Services]] = [
         name="intros join",
         summary="Meet someone from another organisation every round",
         handler=membership.ask_to_join,
+        opens_form=True,
     ),
     CommandSpec(
         name="intros leave",

@@ -168,6 +168,7 @@ COMMANDS = [
         name="kb edit",
         summary="Correct a live entry's title, summary or link (curators)",
         handler=edit,
+        opens_form=True,
         params=(ENTRY,),
         role=Role.CURATOR,
         examples=("kb edit wres",),

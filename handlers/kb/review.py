@@ -429,11 +429,15 @@ COMMANDS = [
 ACTIONS = [
     ActionSpec(QUEUE_PAGE, show_queue, role=Role.CURATOR, params=(START,)),
     ActionSpec(APPROVE, approve, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
-    ActionSpec(EDIT, edit, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
+    ActionSpec(
+        EDIT, edit, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH, opens_form=True
+    ),
     ActionSpec(
         SAVE_AND_APPROVE, save_and_approve, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH
     ),
-    ActionSpec(REJECT, reject, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH),
+    ActionSpec(
+        REJECT, reject, role=Role.CURATOR, params=(SUGGESTION,), forged=NO_SUCH, opens_form=True
+    ),
     ActionSpec(
         REJECT_WITH_REASON,
         reject_with_reason,

@@ -254,7 +254,7 @@ COMMANDS = [
 
 ACTIONS = [
     ActionSpec(STILL_ACCURATE, still_accurate, role=Role.CURATOR),
-    ActionSpec(NEEDS_CHANGE, needs_change, role=Role.CURATOR),
+    ActionSpec(NEEDS_CHANGE, needs_change, role=Role.CURATOR, opens_form=True),
     ActionSpec(CHANGE_NOTE, note_change, role=Role.CURATOR),
 ]
 JOBS = [JobSpec(REMINDER_KIND, send_reminder)]

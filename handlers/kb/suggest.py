@@ -182,6 +182,7 @@ COMMANDS = [
         name="suggest",
         summary="Suggest a resource for the knowledge base; on its own, opens a short form",
         handler=suggest,
+        opens_form=True,
         params=(LINK, TITLE),
         examples=(
             "suggest https://www.nhsrho.org/research/ Ethnic inequalities in healthcare",

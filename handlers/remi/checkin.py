@@ -391,14 +391,15 @@ COMMANDS = [
         name="remi checkin",
         summary="Check in for your organisation's REMI progress (equality leads)",
         handler=start_checkin,
+        opens_form=True,
         params=(ONE_YOU_LEAD,),
         role=Role.EQUALITY_LEAD,
     ),
 ]
 
 ACTIONS = [
-    ActionSpec("remi.checkin", checkin_for_organisation, role=Role.EQUALITY_LEAD),
-    ActionSpec("remi.stage", answer_stage, role=Role.EQUALITY_LEAD),
-    ActionSpec("remi.form", open_details, role=Role.EQUALITY_LEAD),
+    ActionSpec("remi.checkin", checkin_for_organisation, role=Role.EQUALITY_LEAD, opens_form=True),
+    ActionSpec("remi.stage", answer_stage, role=Role.EQUALITY_LEAD, opens_form=True),
+    ActionSpec("remi.form", open_details, role=Role.EQUALITY_LEAD, opens_form=True),
     ActionSpec("remi.details", answer_details, role=Role.EQUALITY_LEAD),
 ]

@@ -461,6 +461,7 @@ COMMANDS = [
         name="steering poll",
         summary="Find a time: see the open poll, or start one (chair); `close` ends it now",
         handler=poll_command,
+        opens_form=True,
         params=(CLOSE,),
         role=Role.STEERING,
         examples=("steering poll", "steering poll close"),
