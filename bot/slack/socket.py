@@ -4,11 +4,14 @@ slack_sdk's own reconnect retries at a fixed interval (its ping interval) for as
 Slack is unreachable, and logs every session it opens, abandons or fails to open. Here
 that is turned off and one loop reconnects instead, waiting longer after each failed
 attempt (exponential, with jitter so that many bots dropped at once do not come back at
-once, capped), and logging each reconnect once.
+once, capped), and logging each reconnect once (and, while an outage lasts past the cap,
+once per capped wait).
 
-Nothing sent during a drop is lost: Slack keeps an envelope until it is acknowledged and
-sends it again over the next connection (with `retry_attempt` counted up), and a
-redelivered event is taken once (`storage/slack_events.py`).
+No event sent during a short drop is lost: Slack sends an event it saw no ack for again,
+over the next connection (with `retry_attempt` counted up; three times, over about five
+minutes), and a redelivered event is taken once, by its event id
+(`storage/slack_events.py`). A slash command or click during a drop is not retried: Slack
+tells the member it failed, and they can try again.
 """
 
 import asyncio
@@ -38,10 +41,14 @@ class Backoff:
     factor: float = 2.0
     cap: float = 60.0
 
+    def ceiling(self, attempt: int) -> float:
+        """The longest wait before `attempt`: doubling from `first`, never past `cap`."""
+        return min(self.cap, self.first * self.factor**attempt)
+
     def delay(self, attempt: int, jitter: Callable[[], float] = random.random) -> float:
-        """Between half of and the whole of the attempt's ceiling, which doubles from
-        `first` up to `cap`: it grows with every failure, and never past the cap."""
-        ceiling = min(self.cap, self.first * self.factor**attempt)
+        """Between half of and the whole of the attempt's ceiling: it grows with every
+        failure, and differs between bots that dropped at the same moment."""
+        ceiling = self.ceiling(attempt)
         return ceiling / 2 + jitter() * ceiling / 2
 
 
@@ -115,12 +122,25 @@ class SocketModeConnection:
         attempt = 0
         while True:
             attempt += 1
+            problem: Exception | None = None
             try:
                 await asyncio.wait_for(self._open(), self.ATTEMPT_SECONDS)
-            except Exception as problem:
-                log.debug("Socket Mode connection attempt %d failed: %r", attempt, problem)
+            except Exception as failed:
+                problem = failed
             if await self.client.is_connected():
                 return attempt
+            # A short outage is told once it is over; a long one (or a revoked token)
+            # once a minute or so while it lasts, not at every attempt.
+            if self.backoff.ceiling(attempt - 1) >= self.backoff.cap:
+                log.warning(
+                    "Slack Socket Mode: still not connected after %d attempts (%r); "
+                    "trying again about every %.0f s",
+                    attempt,
+                    problem,
+                    self.backoff.cap,
+                )
+            else:
+                log.debug("Socket Mode connection attempt %d failed: %r", attempt, problem)
             await self.sleep(self.backoff.delay(attempt - 1))
 
     async def _open(self) -> None:
