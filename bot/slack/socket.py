@@ -78,6 +78,7 @@ class SocketModeConnection:
         )
         self.app_token = app_token
         self.client = self.handler.client
+        # Only `hold` reconnects; the SDK's connect() resets the flag from the default.
         self.client.auto_reconnect_enabled = False
         self.client.default_auto_reconnect_enabled = False
         self._dropped = asyncio.Event()
@@ -134,7 +135,7 @@ class SocketModeConnection:
             if self.backoff.ceiling(attempt - 1) >= self.backoff.cap:
                 log.warning(
                     "Slack Socket Mode: still not connected after %d attempts (%r); "
-                    "trying again about every %.0f s",
+                    "trying again within %.0f s",
                     attempt,
                     problem,
                     self.backoff.cap,
