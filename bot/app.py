@@ -88,7 +88,7 @@ def prepare_database(url: str) -> None:
 
 
 # Libraries that narrate routine work at INFO; their news matters only when it is bad.
-CHATTY_LIBRARIES = ("alembic", "apscheduler")
+CHATTY_LIBRARIES = ("alembic", "apscheduler", "slack_sdk.socket_mode")
 
 
 def configure_logging(settings: Settings) -> None:

@@ -189,7 +189,8 @@ class MockSlackApi:
                 ]
             }
         if method == "apps.connections.open":
-            return {"url": self.base_url.replace("http://", "ws://") + "/socket"}
+            ticket = self.socket.issue_ticket()
+            return {"url": self.base_url.replace("http://", "ws://") + f"/socket?ticket={ticket}"}
         return {}
 
     async def _response_url(self, request: web.Request) -> web.Response:
@@ -202,31 +203,73 @@ class MockSlackApi:
 
 
 class FakeSocketMode:
-    """Slack's Socket Mode server: it sends envelopes and reads the acknowledgements."""
+    """Slack's Socket Mode server: it sends envelopes and reads the acknowledgements.
+
+    As on Slack, each URL from apps.connections.open opens one connection, and an event
+    envelope not acknowledged (sent while no connection was open, or whose ack was lost)
+    is sent again, `retry_attempt` counted up, when the next connection opens."""
 
     def __init__(self) -> None:
         self.connected = asyncio.Event()
+        self.connections = 0
         self.received: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        # Acks read but not counted, as if lost with the connection they came over.
+        self.losing_acks = False
         self._socket: web.WebSocketResponse | None = None
+        self._tickets: set[str] = set()
+        self._issued = itertools.count(1)
+        self._unacknowledged: dict[str, dict[str, Any]] = {}
+        self._changed = asyncio.Condition()
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+    def issue_ticket(self) -> str:
+        ticket = str(next(self._issued))
+        self._tickets.add(ticket)
+        return ticket
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        ticket = request.query.get("ticket", "")
+        if ticket not in self._tickets:
+            return web.Response(status=401, text="this URL is not (or no longer) valid")
+        self._tickets.discard(ticket)
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._socket = ws
         await ws.send_json({"type": "hello", "num_connections": 1})
+        for envelope in list(self._unacknowledged.values()):
+            await self.send(envelope | {"retry_attempt": envelope["retry_attempt"] + 1})
+        async with self._changed:
+            self.connections += 1
+            self._changed.notify_all()
         self.connected.set()
         async for message in ws:
             if message.type == aiohttp.WSMsgType.TEXT:
-                await self.received.put(json.loads(message.data))
+                ack = json.loads(message.data)
+                if not self.losing_acks:
+                    self._unacknowledged.pop(ack.get("envelope_id"), None)
+                await self.received.put(ack)
         return ws
 
     async def send(self, envelope: dict[str, Any]) -> None:
-        assert self._socket is not None
-        await self._socket.send_json(envelope)
+        """Send `envelope` now, or (an event, while no connection is open) when one opens."""
+        if envelope.get("type") == "events_api":
+            self._unacknowledged[envelope["envelope_id"]] = envelope
+        if self._socket is not None and not self._socket.closed:
+            await self._socket.send_json(envelope)
+        else:
+            assert envelope.get("type") == "events_api", "Slack does not keep this for later"
+
+    async def wait_for_connections(self, count: int, timeout: float = 10) -> None:
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: self.connections >= count), timeout
+            )
 
     async def close(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
+        """Close the open connection, as Slack does now and then, or as a network drop
+        would; `send` then keeps events for the next connection."""
+        socket, self._socket = self._socket, None
+        if socket is not None:
+            await socket.close()
 
 
 @pytest.fixture

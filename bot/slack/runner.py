@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
@@ -22,6 +21,7 @@ from bot.slack.answers import SlackAnswers
 from bot.slack.app import build_bolt_app, check_settings, connect
 from bot.slack.inbox import Answerer, Inbox
 from bot.slack.messenger import SlackMessenger
+from bot.slack.socket import RECONNECT_BACKOFF, Backoff, Sleep, SocketModeConnection
 from bot.web import build_web_app, serve
 
 log = logging.getLogger(__name__)
@@ -86,22 +86,24 @@ async def run_http(app: App, host: str, port: int, *, answer_here: bool) -> None
             await runner.cleanup()
 
 
-async def run_socket_mode(app: App) -> None:
-    """Hold a Socket Mode connection to Slack, and answer what comes over it, until
-    stopped."""
+async def run_socket_mode(
+    app: App, *, backoff: Backoff = RECONNECT_BACKOFF, sleep: Sleep = asyncio.sleep
+) -> None:
+    """Hold a Socket Mode connection to Slack, reconnecting with `backoff` (waited out
+    with `sleep`) whenever it drops, and answer what comes over it, until stopped."""
     check_settings(app.settings, socket_mode=True)
     # check_settings has made sure the token is there.
     app_token = app.settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
     async with connect(app) as messenger:
         inbox = Inbox(app.services.db, app.services.clock)
-        handler = AsyncSocketModeHandler(build_bolt_app(app, messenger, inbox), app_token)
-        await handler.connect_async()
-        log.info("Slack over Socket Mode: connected")
+        connection = SocketModeConnection(
+            build_bolt_app(app, messenger, inbox), app_token, backoff, sleep
+        )
         try:
             async with answering(app, messenger, inbox):
-                await asyncio.Event().wait()
+                await connection.hold()
         finally:
-            await handler.close_async()
+            await connection.close()
 
 
 async def run_answering(app: App) -> None:
