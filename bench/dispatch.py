@@ -18,22 +18,19 @@ LARCH_TEST_POSTGRES_URL, dropped afterwards; skipped with a note when none answe
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text
+import databases
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import col, func, select
 
@@ -45,9 +42,6 @@ from storage import due, migrate
 from storage.db import Database
 from storage.due import DueWork
 
-POSTGRES_URL = os.environ.get(
-    "LARCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KIND = "bench.remind"
 # (dispatchers, of which killed mid-pass)
@@ -100,10 +94,10 @@ def main() -> None:
         f"batch 50, lease 5 min"
     )
     wrong = False
-    for name, database in (("SQLite", _sqlite), ("PostgreSQL", _postgres)):
+    for name, database in (("SQLite", databases.sqlite), ("PostgreSQL", databases.postgres)):
         with database() as url:
             if url is None:
-                print(f"{name}: skipped, no server at {make_url(POSTGRES_URL).host}")
+                print(f"{name}: skipped, no server at {make_url(databases.POSTGRES_URL).host}")
                 continue
             print(name)
             for dispatchers, killed in RUNS:
@@ -173,31 +167,6 @@ def _unsent(db: Database) -> int:
         return session.exec(
             select(func.count()).select_from(DueWork).where(col(DueWork.sent_at).is_(None))
         ).one()
-
-
-@contextmanager
-def _sqlite() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as directory:
-        yield f"sqlite:///{directory}/bench.db"
-
-
-@contextmanager
-def _postgres() -> Iterator[str | None]:
-    name = f"larch_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception:
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

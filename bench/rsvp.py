@@ -16,21 +16,18 @@ seats, so most of the burst lands on the waitlist; the counts are checked afterw
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty, SimpleQueue
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text
+import databases
 from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
@@ -40,9 +37,6 @@ from handlers.clock import ManualClock
 from knowledge.search import SearchIndex
 from storage import events, members, migrate
 
-POSTGRES_URL = os.environ.get(
-    "LARCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 EVENT_FORM = {
     "title": "Annual conference",
@@ -76,10 +70,10 @@ def main() -> None:
     args = parser.parse_args()
     threads = "1 thread" if args.workers == 1 else f"{args.workers} threads"
     print(f"{args.rsvps} members click Going, {args.seats} seats, {threads} at once")
-    for name, database in (("SQLite", _sqlite), ("PostgreSQL", _postgres)):
+    for name, database in (("SQLite", databases.sqlite), ("PostgreSQL", databases.postgres)):
         with database() as url:
             if url is None:
-                print(f"{name}: skipped, no server at {make_url(POSTGRES_URL).host}")
+                print(f"{name}: skipped, no server at {make_url(databases.POSTGRES_URL).host}")
                 continue
             for path in ("click", "storage"):
                 _measure(name, path, url, args)
@@ -199,31 +193,6 @@ def _burst(
     for thread in threads:
         thread.join()
     return time.perf_counter() - began, timings
-
-
-@contextmanager
-def _sqlite() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as directory:
-        yield f"sqlite:///{directory}/bench.db"
-
-
-@contextmanager
-def _postgres() -> Iterator[str | None]:
-    name = f"larch_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception:
-        admin.dispose()
-        yield None
-        return
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":
