@@ -71,6 +71,25 @@ async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_each_rea
     ]
 
 
+async def test_the_home_tab_says_how_many_more_of_your_events_there_are(
+    slack: SlackHarness, mock: MockSlackApi
+) -> None:
+    db = slack.app.services.db
+    now = slack.app.services.clock.now()
+    with db.session() as session:
+        amara = members.identify(session, Platform.SLACK, "U0AMARA", "Amara Okafor", now)
+    going = [stored_event(db, title=f"Learning event {n}") for n in range(1, 13)]
+    with db.session() as session:
+        for event in going:
+            events.rsvp(session, event.id, amara.id, Answer.GOING, now)
+
+    await slack.post(payload("app_home_opened", mock))
+    [published] = await mock.wait_for("views.publish")
+    text = "\n".join(b.get("text", {}).get("text", "") for b in published.body["view"]["blocks"])
+    assert "Learning event 10" in text and "Learning event 11" not in text
+    assert "…and 2 more of yours: type `events` to page through them." in text
+
+
 async def test_open_on_the_home_tab_shows_the_event_in_the_messages_tab(
     slack: SlackHarness, mock: MockSlackApi
 ) -> None:

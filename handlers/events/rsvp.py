@@ -71,8 +71,9 @@ def upcoming_for(services: Services, member: MemberProfile) -> Reply:
     now, tz = services.clock.now(), services.timezone
     with services.db.session() as session:
         answered = events.events_of_member(session, member_id, ANSWERED, now)
-        yours = [e for e in answered if e.cancelled_at is None][:MAX_LISTED]
-        taken = {e.id for e in yours}
+        all_yours = [e for e in answered if e.cancelled_at is None]
+        yours = all_yours[:MAX_LISTED]
+        taken = {e.id for e in all_yours}
         nearest = events.upcoming_events(session, now, limit=len(taken) + MAX_LISTED)
         suggested = [e for e in nearest if e.id not in taken and events.takes_answers(e, now)]
         listed = [*yours, *suggested[:MAX_OPEN_SUGGESTED]]
@@ -89,6 +90,9 @@ def upcoming_for(services: Services, member: MemberProfile) -> Reply:
         if group:
             lines.append(heading)
             lines += [views.listing_line(e, counts[e.id], mine.get(e.id), tz) for e in group]
+            if group is yours and len(all_yours) > len(yours):
+                more = len(all_yours) - len(yours)
+                lines.append(f"…and {more} more of yours: type `events` to page through them.")
     return Reply(
         "\n".join(lines),
         title="Upcoming events",
