@@ -12,6 +12,7 @@ read under a row lock, and removed by whichever submission finishes it.
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -88,3 +89,11 @@ def finish_draft(session: Session, key: str) -> bool:
     without this one."""
     result = session.exec(delete(ButtonPayload).where(col(ButtonPayload.key) == key))
     return result.rowcount == 1
+
+
+def drop_for_users(session: Session, user_ids: Sequence[str]) -> None:
+    """Remove the forms kept for these accounts (a half-filled draft, a form waiting behind
+    an "Open the form" button): they hold what the member typed."""
+    if user_ids:
+        owner = col(ButtonPayload.payload)["user_id"].as_string()
+        session.exec(delete(ButtonPayload).where(owner.in_(user_ids)))  # type: ignore[call-overload]

@@ -11,7 +11,7 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
 from contract.vocabulary import Platform, Reply, Role
-from storage import events, members, steering
+from storage import button_payloads, events, members, steering
 from storage.db import Database
 from storage.personal_data import SHOWN, WITHHELD
 from tests.conftest import Bot
@@ -178,6 +178,10 @@ async def a_member_active_everywhere(bot: Bot) -> int:
     [answer] = await bot.say("what is WRES?", as_=ZURI)
     await bot.click("kb.unhelpful", answer.buttons[-1].value, as_=ZURI)
     await send_suggestion(bot, why=f"Our {PHRASE} network uses it", as_=ZURI)
+    # A form half filled in on Discord, kept for them between its pages.
+    with bot.app.services.db.session() as session:
+        draft = {"user_id": ZURI, "answers": {"title": f"The {PHRASE} meet-up"}}
+        button_payloads.start_draft(session, draft, bot.clock.now())
     # Linking and the calendar feed.
     await bot.say("link", as_=ZURI)
     await bot.say("calendar", as_=ZURI)
