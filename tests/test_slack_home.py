@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from contract.vocabulary import Platform
+from contract.vocabulary import MemberProfile, Platform
 from storage import events, members
 from storage.events import Answer
 from tests.events_support import stored_event
@@ -15,13 +15,19 @@ from tests.slack_support import (
 )
 
 
+def a_member(slack: SlackHarness) -> MemberProfile:
+    """Amara, known to the bot by her Slack account, U0AMARA (the payload's user)."""
+    with slack.app.services.db.session() as session:
+        return members.identify(
+            session, Platform.SLACK, "U0AMARA", "Amara Okafor", slack.app.services.clock.now()
+        )
+
+
 async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_each_readers_zone(
     slack: SlackHarness, mock: MockSlackApi
 ) -> None:
-    db = slack.app.services.db
-    now = slack.app.services.clock.now()
-    with db.session() as session:
-        amara = members.identify(session, Platform.SLACK, "U0AMARA", "Amara Okafor", now)
+    db, now = slack.app.services.db, slack.app.services.clock.now()
+    amara = a_member(slack)
     data_day = stored_event(db, title="Data day", capacity=1)
     # After the clocks go forward: 09:00 UTC is 10:00 in London.
     summer = stored_event(
@@ -74,10 +80,8 @@ async def test_the_home_tab_lists_your_events_and_the_next_open_ones_in_each_rea
 async def test_the_home_tab_says_how_many_more_of_your_events_there_are(
     slack: SlackHarness, mock: MockSlackApi
 ) -> None:
-    db = slack.app.services.db
-    now = slack.app.services.clock.now()
-    with db.session() as session:
-        amara = members.identify(session, Platform.SLACK, "U0AMARA", "Amara Okafor", now)
+    db, now = slack.app.services.db, slack.app.services.clock.now()
+    amara = a_member(slack)
     going = [stored_event(db, title=f"Learning event {n}") for n in range(1, 13)]
     with db.session() as session:
         for event in going:

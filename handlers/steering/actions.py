@@ -32,6 +32,13 @@ DUE = Day("date", "When it is due, e.g. Fri 4 Dec", keyword="due")
 ACTION = Number("number", "The action's number, as `actions` lists it")
 
 
+NOT_ON_THE_GROUP = Reply(
+    "Actions go to steering group members, and they aren't one. See who is with "
+    "`steering members`.",
+    private=True,
+)
+
+
 async def add_action(request: Request, services: Services) -> Reply:
     named, text, due_on = request.value(OWNER), request.value(WHAT), request.value(DUE)
     now, tz = services.clock.now(), services.timezone
@@ -40,11 +47,7 @@ async def add_action(request: Request, services: Services) -> Reply:
     with services.db.session() as session:
         owner = members.find(session, named.platform, named.user_id)
         if owner is None or Role.STEERING not in owner.roles:
-            return Reply(
-                "Actions go to steering group members, and they aren't one. See who is with "
-                "`steering members`.",
-                private=True,
-            )
+            return NOT_ON_THE_GROUP
         action = steering.add_action(
             session,
             text=text,
@@ -117,11 +120,7 @@ async def reassign(request: Request, services: Services) -> Reply:
             )
         owner = members.find(session, named.platform, named.user_id)
         if owner is None or Role.STEERING not in owner.roles:
-            return Reply(
-                "Actions go to steering group members, and they aren't one. See who is with "
-                "`steering members`.",
-                private=True,
-            )
+            return NOT_ON_THE_GROUP
         if not steering.reassign_action(session, action.id, owner.id):
             return Reply(f"Action #{number} is already done.", private=True)
     # The reminders already due read the owner when they are sent: they follow the action.
