@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -17,6 +17,7 @@ from bot.app import App, build_app, configure_logging
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import Console
 from bot.outgoing import console_messengers, platform_messengers
+from bot.web import run_web
 from contract.params import ArgumentError, Choice, Flag, ReadContext
 from contract.specs import ExportFailed, ExportSpec, Registry
 from contract.vocabulary import Actor, Platform, Role
@@ -77,8 +78,14 @@ def console(user: str, roles: tuple[str, ...]) -> None:
 
 
 def _run_console(
-    settings: Settings, user: str, roles: tuple[str, ...], with_scheduler: bool = False
+    settings: Settings,
+    user: str,
+    roles: tuple[str, ...],
+    with_scheduler: bool = False,
+    beside: Sequence["Adapter"] = (),
 ) -> None:
+    """The console in this terminal, with the scheduler and the `beside` adapters (the web
+    pages) running meanwhile."""
     app, actor = _console_app(settings, user, roles)
     interactive = sys.stdin.isatty()
     if interactive:
@@ -89,9 +96,12 @@ def _run_console(
         scheduler = build_scheduler(app.dispatcher) if with_scheduler else None
         if scheduler is not None:
             scheduler.start()
+        running = [asyncio.create_task(adapter(app)) for adapter in beside]
         try:
             await session.run(sys.stdin, prompt=interactive)
         finally:
+            for task in running:
+                task.cancel()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
 
@@ -109,10 +119,17 @@ def ask(text: str, user: str, roles: tuple[str, ...]) -> None:
 
 
 PORT_OPTION = click.option(
-    "--port", default=3000, envvar="PORT", show_default=True, help="Port for Slack over HTTP."
+    "--port",
+    default=3000,
+    envvar="PORT",
+    show_default=True,
+    help="Port for the web pages and Slack over HTTP.",
 )
 HOST_OPTION = click.option(
-    "--host", default="0.0.0.0", show_default=True, help="Address for Slack over HTTP."
+    "--host",
+    default="0.0.0.0",
+    show_default=True,
+    help="Address for the web pages and Slack over HTTP.",
 )
 
 
@@ -120,24 +137,40 @@ HOST_OPTION = click.option(
 @HOST_OPTION
 @PORT_OPTION
 def run(host: str, port: int) -> None:
-    """Run every configured adapter with the scheduler; the console when no Slack or
-    Discord token is set. Slack uses Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+    """Run every configured adapter with the scheduler and the web pages; the console when
+    no Slack or Discord token is set. Slack uses Socket Mode when SLACK_APP_TOKEN is set,
+    else HTTP, on the web pages' port."""
     settings = _settings()
     adapters = _platform_adapters(settings, host, port)
-    if adapters:
+    if not _slack_over_http(settings):
+        adapters.append(partial(run_web, host=host, port=port))
+    if settings.slack_configured or settings.discord_configured:
         _run_adapters(settings, adapters, with_scheduler=True)
         return
     click.echo("No Slack or Discord token set: starting the console adapter.", err=True)
-    _run_console(settings, "member", (), with_scheduler=True)
+    _run_console(settings, "member", (), with_scheduler=True, beside=adapters)
 
 
 @cli.command()
-@click.argument("process", type=click.Choice(["slack-http", "slack-worker", "discord", "clock"]))
+@click.argument(
+    "process", type=click.Choice(["web", "slack-http", "slack-worker", "discord", "clock"])
+)
 @HOST_OPTION
 @PORT_OPTION
 def serve(process: str, host: str, port: int) -> None:
-    """Run one process type (see the Procfile)."""
+    """Run one process type (see the Procfile). `web` serves the pages, and Slack's
+    `/slack/events` too when Slack over HTTP is configured (`slack-http` is the same)."""
     settings = _settings()
+    if process == "web":
+        # The pages' search is the bot's, so this process loads the search model.
+        if _slack_over_http(settings):
+            from bot.slack.runner import run_http
+
+            web = partial(run_http, host=host, port=port, answer_here=False)
+        else:
+            web = partial(run_web, host=host, port=port)
+        _run_adapters(settings, [web])
+        return
     if process.startswith("slack-"):
         from bot.slack import app as slack
         from bot.slack.runner import run_answering, run_http
@@ -193,6 +226,14 @@ def _platform_adapters(settings: Settings, host: str, port: int) -> list[Adapter
 
         adapters.append(run_discord)
     return adapters
+
+
+def _slack_over_http(settings: Settings) -> bool:
+    if not settings.slack_configured:
+        return False
+    from bot.slack import app as slack
+
+    return not slack.uses_socket_mode(settings)
 
 
 def _without_model(settings: Settings) -> Settings:

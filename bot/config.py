@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # Where the HTTP server is reachable from outside, for links the bot hands out
     # (a member's calendar feed); unset when no HTTP server runs.
     larch_public_url: str | None = None
+    # Signs the web pages' session cookies, login sessions and form tokens. Required when
+    # LARCH_PUBLIC_URL is https (a real deployment); elsewhere a random one per process.
+    larch_web_secret: SecretStr | None = None
     # The sentence-embedding model of semantic search: an installed model package or a
     # directory of a sentence-transformers model; "off" answers with lexical search alone.
     larch_search_model: str = DEFAULT_SEARCH_MODEL

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from contract.params import Param, usage_of
-from contract.vocabulary import Action, Actor, Command, MemberProfile, Place, Reply, Role
+from contract.vocabulary import Action, Actor, Command, Form, MemberProfile, Place, Reply, Role
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -156,6 +156,30 @@ class WebResource(Generic[S]):
 
 
 @dataclass(frozen=True)
+class WebFormAnswer:
+    """What a web form's sender is shown: `thanks` when it was taken, else the `problem`
+    and the form `field` it is about (None for the form as a whole)."""
+
+    thanks: str | None = None
+    problem: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class WebForm(Generic[S]):
+    """A form anyone may send from the web pages, signed in or not (a suggested resource).
+    The web server shows `form` at `/<name>`, guards it (a CSRF token, a honeypot, a rate
+    limit per client) and hands what was sent to `receive`, with the signed-in member or
+    None for a visitor."""
+
+    name: str
+    heading: str
+    introduction: str
+    form: Form
+    receive: Callable[[S, Mapping[str, str], MemberProfile | None], Awaitable[WebFormAnswer]]
+
+
+@dataclass(frozen=True)
 class Feature(Generic[S]):
     """Everything one feature adds to the bot."""
 
@@ -166,6 +190,7 @@ class Feature(Generic[S]):
     home_sections: Sequence[HomeSection[S]] = ()
     exports: Sequence[ExportSpec[S]] = ()
     web_resources: Sequence[WebResource[S]] = ()
+    web_forms: Sequence[WebForm[S]] = ()
     # Run once as a process starts, before it answers anyone.
     on_start: Sequence[Callable[[S], object]] = ()
     # Run before every request and every job: cheap checks that keep a process in step
@@ -193,6 +218,7 @@ class Registry(Generic[S]):
         self.home_sections = tuple(h for f in merged for h in f.home_sections)
         self.exports = tuple(e for f in merged for e in f.exports)
         self.web_resources = tuple(w for f in merged for w in f.web_resources)
+        self.web_forms = tuple(w for f in merged for w in f.web_forms)
         self.on_start = tuple(s for f in merged for s in f.on_start)
         self.before_each = tuple(b for f in merged for b in f.before_each)
         self.question = question
@@ -202,6 +228,7 @@ class Registry(Generic[S]):
         _unique("action", [spec.action_id for spec in self.actions])
         _unique("job kind", [spec.kind for spec in self.jobs])
         _unique("export", [f"{spec.group} {spec.name}" for spec in self.exports])
+        _unique("web form", [spec.name for spec in self.web_forms])
         too_long = [s.name for s in self.commands if len(s.name.split()) > MAX_NAME_WORDS]
         if too_long:
             raise ValueError(f"command names of more than {MAX_NAME_WORDS} words: {too_long}")

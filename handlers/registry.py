@@ -17,6 +17,7 @@ from handlers import (
     remi,
     remi_stages,
     steering,
+    web_login,
 )
 from handlers import help as help_command
 from handlers.kb import lookup
@@ -33,6 +34,7 @@ FEATURES: tuple[Feature[Services], ...] = (
     steering.FEATURE,
     admin.FEATURE,
     linking.FEATURE,
+    web_login.FEATURE,
 )
 
 

@@ -115,6 +115,15 @@ class Router:
             misread=lambda problem: usage_reply(spec, problem, self._related(spec)),
         )
 
+    def refusal(self, actor: Actor, role: Role, name: str) -> Reply | None:
+        """What `actor` is told when asking for `name`, which needs `role`; None when they
+        may. The one role check, for adapters that show pages as well as answer requests."""
+        with self.services.db.session() as session:
+            member = members.find(session, actor.platform, actor.user_id)
+            if member is not None and member.has_role(role):
+                return None
+            return _refusal(name, role, members.holders_of(session, Role.ADMIN))
+
     def _group_of(self, text: str) -> list[CommandSpec[Services]]:
         """The commands named by the first two words typed (`remi lead …`), when they only
         begin command names: a word after them that is no command is a slip, not a question."""

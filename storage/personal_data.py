@@ -34,6 +34,7 @@ WITHHELD: dict[tuple[str, str], str] = {
     ("memberrole", "granted_by"): "roles the member granted are the other members' data",
     ("link_code", "member_id"): "only a digest of a short-lived code, meaningless to read",
     ("link_code", "joining_id"): "only a digest of a short-lived code, meaningless to read",
+    ("web_login_token", "member_id"): "only a digest of a short-lived link, meaningless to read",
     ("intro_exclusion", "excluded_id"): "another member's choice; they were told it stays hidden",
     ("intro_group", "answered_by"): "shown as the group's answer, with the member's groups",
     ("kb_submission", "reviewed_by"): "curators' work on other members' suggestions",

@@ -10,4 +10,5 @@ import storage.models
 import storage.remi
 import storage.slack_events
 import storage.slack_inbox
-import storage.steering  # noqa: F401
+import storage.steering
+import storage.web_login  # noqa: F401

@@ -39,7 +39,7 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 # Adapter test support that provides fixtures: the Slack tests' `mock` Web API, and the
 # fake Discord with the real client started against it.
-pytest_plugins = ["tests.slack_support", "tests.discord_support"]
+pytest_plugins = ["tests.slack_support", "tests.discord_support", "tests.web_support"]
 
 
 # Settings the bot reads from the environment: a test's subprocess gets only those it sets.

@@ -20,6 +20,8 @@ from storage import events
 from storage.events import RsvpStatus
 
 FEED_PATH = "/calendar/{token}.ics"
+# One event for anyone's calendar: the web pages' "Add to calendar" link.
+EVENT_FILE_PATH = "/events/{event_id:[0-9]{1,9}}.ics"
 # secrets.token_urlsafe(32) gives 43 characters of A–Z, a–z, 0–9, - and _.
 _TOKEN = r"[A-Za-z0-9_-]{20,64}"
 # Past events stay in the feed a while, so a calendar does not lose last week's entries.
@@ -44,6 +46,17 @@ def feed_for_token(services: Services, match: Mapping[str, str]) -> bytes | None
     if member_id is None:
         return None
     return feed_for_member(services, member_id, services.clock.now())
+
+
+def file_for_event(services: Services, match: Mapping[str, str]) -> bytes | None:
+    """One upcoming event as a calendar file, without its joining link (that is only for
+    those with a seat); None for an event that is not coming up."""
+    now = services.clock.now()
+    with services.db.session() as session:
+        event = events.get_event(session, int(match["event_id"]))
+    if event is None or event.cancelled_at is not None or event.ends_at <= now:
+        return None
+    return calendar_bytes([views.calendar_item(event, with_link=False)], now, name=event.title)
 
 
 RESET = Flag("reset", "Replace your feed link with a new one (if the old one leaked)")
@@ -103,5 +116,6 @@ WEB_RESOURCES = [
         "text/calendar",
         feed_for_token,
         cache_control="private, max-age=300",
-    )
+    ),
+    WebResource(EVENT_FILE_PATH, "text/calendar", file_for_event),
 ]

@@ -39,4 +39,5 @@ FEATURE: Feature[Services] = Feature(
     # What another process approved, edited or retired.
     before_each=[library.keep_current],
     exports=export.EXPORTS,
+    web_forms=suggest.WEB_FORMS,
 )

@@ -9,18 +9,26 @@ review.py) and the member is thanked.
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
 
 from contract.params import Text, Word
-from contract.specs import ActionSpec, CommandSpec, Request
-from contract.vocabulary import Button, ButtonStyle, Reply
+from contract.specs import ActionSpec, CommandSpec, Request, WebForm, WebFormAnswer
+from contract.vocabulary import Button, ButtonStyle, MemberProfile, Reply
 from handlers.entry_buttons import entry_button
 from handlers.kb import review
 from handlers.kb.library import url_key
-from handlers.kb.suggestion import as_fields, link_problem, read_suggestion, suggestion_form
+from handlers.kb.suggestion import (
+    FieldProblem,
+    as_fields,
+    check_suggestion,
+    link_problem,
+    read_suggestion,
+    suggestion_form,
+)
 from handlers.services import Services
 from knowledge.normalise import normalise
 from knowledge.search import SearchIndex
@@ -34,6 +42,9 @@ LEAVE_IT = "kb.suggest_leave"
 # plural apart ("Anti-racism toolkits" and "anti-racism toolkit"), not merely on one topic.
 CLOSE_NAME = 90
 MAX_SIMILAR = 3
+
+# Who the curators are told suggested what a visitor to the web pages sent.
+WEB_VISITOR = "A visitor to the web pages"
 
 FORM_OPENING = (
     "Thank you for helping the knowledge base grow. Tell me about it: the curators read "
@@ -110,25 +121,60 @@ async def _offer(request: Request, services: Services, suggested: Suggested | st
 
 
 async def _send(request: Request, services: Services, suggested: Suggested) -> Reply:
-    now = services.clock.now()
-    with services.db.session() as session:
-        mine = [
-            s
-            for s in kb.pending_submissions(session)
-            if s.submitted_by == request.member.id and s.url_key == suggested.url_key
-        ]
-        if mine:
-            return Reply(
-                f"You have suggested this link already (“{mine[0].title}”), and it is waiting "
-                "for the curators. Nothing new was sent.",
-                private=True,
-            )
-        submission = kb.add_submission(session, suggested, request.member.id, now)
-    await review.post_suggestion(services, submission, request.member.display_name)
+    waiting = await _send_to_curators(services, suggested, request.member)
+    if waiting is not None:
+        return Reply(
+            f"You have suggested this link already (“{waiting}”), and it is waiting for the "
+            "curators. Nothing new was sent.",
+            private=True,
+        )
     return Reply(
         f"Thank you, {request.member.display_name}! I've passed “{suggested.title}” to the "
         "curators to review, and I'll let you know what they decide.",
         private=True,
+    )
+
+
+async def _send_to_curators(
+    services: Services, suggested: Suggested, member: MemberProfile | None
+) -> str | None:
+    """Into the curators' queue, and posted in their channel; a visitor to the web pages
+    (no `member`) is nobody the curators can answer. Returns the title already waiting
+    when the same sender suggested the link before, and sends nothing then."""
+    now = services.clock.now()
+    member_id = member.id if member is not None else None
+    with services.db.session() as session:
+        mine = [
+            s
+            for s in kb.pending_submissions(session)
+            if s.submitted_by == member_id and s.url_key == suggested.url_key
+        ]
+        if mine:
+            return mine[0].title
+        submission = kb.add_submission(session, suggested, member_id, now)
+    sender = member.display_name if member is not None else WEB_VISITOR
+    await review.post_suggestion(services, submission, sender)
+    return None
+
+
+async def receive_from_web(
+    services: Services, fields: Mapping[str, str], member: MemberProfile | None
+) -> WebFormAnswer:
+    """The web pages' "Submit a resource" form: read and sent as `suggest`'s form is. The
+    page cannot offer "Submit anyway", so a link or title we have already is sent too, for
+    the curators to judge."""
+    checked = check_suggestion(fields)
+    if isinstance(checked, FieldProblem):
+        said = checked.text[0].upper() + checked.text[1:]
+        return WebFormAnswer(problem=said, field=checked.field)
+    waiting = await _send_to_curators(services, checked, member)
+    if waiting is not None:
+        return WebFormAnswer(
+            thanks=f"You have suggested this link already (“{waiting}”), and it is waiting "
+            "for the curators."
+        )
+    return WebFormAnswer(
+        thanks=f"Thank you: “{checked.title}” is with the curators, who read every suggestion."
     )
 
 
@@ -195,4 +241,18 @@ ACTIONS = [
     ActionSpec(SEND, send_form),
     ActionSpec(SEND_ANYWAY, send_anyway),
     ActionSpec(LEAVE_IT, leave_it),
+]
+
+WEB_FORMS = [
+    WebForm(
+        name="submit",
+        heading="Submit a resource",
+        introduction=(
+            "Know a toolkit, a piece of research or good practice that would help London's "
+            "health and care organisations tackle racism? Tell the hub's curators: they "
+            "read every suggestion, and approved ones join the library."
+        ),
+        form=suggestion_form(SEND),
+        receive=receive_from_web,
+    )
 ]

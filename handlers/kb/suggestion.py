@@ -3,6 +3,7 @@ correcting it) typed: every field arrives untrusted, from a command, a form or a
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from contract.vocabulary import Form, FormField
 from handlers.kb.library import url_key
@@ -19,10 +20,24 @@ MAX_TAG_CHARS = 30
 DEFAULT_KIND = "resource"
 
 
+@dataclass(frozen=True)
+class FieldProblem:
+    """What is wrong with a suggestion, and the field it is about (for a form that shows
+    the problem beside the field)."""
+
+    field: str
+    text: str
+
+
 def read_suggestion(fields: Mapping[str, str]) -> Suggested | str:
     """The suggestion in `fields` (title, link, kind, description, why, tags), or what is
-    wrong with it,
-    written to finish the sentence "I couldn't take that suggestion: …"."""
+    wrong with it, written to finish the sentence "I couldn't take that suggestion: …"."""
+    checked = check_suggestion(fields)
+    return checked.text if isinstance(checked, FieldProblem) else checked
+
+
+def check_suggestion(fields: Mapping[str, str]) -> Suggested | FieldProblem:
+    """`read_suggestion`, saying which field a problem is in."""
     link = fields.get("link", "").strip()
     title = " ".join(fields.get("title", "").split())
     kind = fields.get("kind", "").strip().lower() or DEFAULT_KIND
@@ -30,22 +45,25 @@ def read_suggestion(fields: Mapping[str, str]) -> Suggested | str:
     description = " ".join(fields.get("description", "").split())
     problem = link_problem(link)
     if problem is not None:
-        return problem
+        return FieldProblem("link", problem)
     if not title:
-        return "it needs a title."
+        return FieldProblem("title", "it needs a title.")
     if len(title) > MAX_TITLE_CHARS:
-        return (
-            f"the title is {len(title):,} characters long; please keep it under {MAX_TITLE_CHARS}."
+        return FieldProblem(
+            "title",
+            f"the title is {len(title):,} characters long; please keep it under {MAX_TITLE_CHARS}.",
         )
     if kind not in KINDS:
-        return f"say what it is with one of: {', '.join(KINDS)}."
+        return FieldProblem("kind", f"say what it is with one of: {', '.join(KINDS)}.")
     if len(description) > MAX_DESCRIPTION_CHARS:
-        return f"please say what it is in under {MAX_DESCRIPTION_CHARS} characters."
+        return FieldProblem(
+            "description", f"please say what it is in under {MAX_DESCRIPTION_CHARS} characters."
+        )
     if len(why) > MAX_WHY_CHARS:
-        return f"please say why it helps in under {MAX_WHY_CHARS} characters."
+        return FieldProblem("why", f"please say why it helps in under {MAX_WHY_CHARS} characters.")
     tags = read_tags(fields.get("tags", ""))
     if isinstance(tags, str):
-        return tags
+        return FieldProblem("tags", tags)
     return Suggested(link, url_key(link), title, kind, why, tags, description)
 
 
