@@ -169,6 +169,7 @@ class PublicPages:
         return self.pages.page(
             request,
             "search.html",
+            current="/search",
             query=query,
             answers=answers,
             suggestions=suggestions,

@@ -70,7 +70,13 @@ def reply_lines(text: str) -> list[tuple[str, str]]:
     return shown
 
 
+def chat_text(text: str) -> Markup:
+    """A reply's line as chat shows it: `a command` in code type, all else escaped."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
 ENVIRONMENT.filters["prose"] = prose
+ENVIRONMENT.filters["chat_text"] = chat_text
 ENVIRONMENT.filters["reply_lines"] = reply_lines
 
 
