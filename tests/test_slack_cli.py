@@ -111,7 +111,8 @@ async def test_the_web_process_acknowledges_and_the_worker_process_answers(
     tmp_path: Path, mock: MockSlackApi
 ) -> None:
     port = free_port()
-    web = ("serve", "slack-http", "--host", "127.0.0.1", "--port", str(port))
+    # The Procfile's `web`: the pages, and Slack's events on the same port.
+    web = ("serve", "web", "--host", "127.0.0.1", "--port", str(port))
     async with bot_process(tmp_path, mock, *web, SLACK_SIGNING_SECRET=SIGNING_SECRET) as process:
         await wait_for_line(process, "listening on")
         body, headers = signed(payload("slash_command", mock, text="define wres"))
@@ -119,6 +120,8 @@ async def test_the_web_process_acknowledges_and_the_worker_process_answers(
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{base}/healthz") as health:
                 assert (health.status, await health.json()) == (200, {"status": "ok"})
+            async with http.get(f"{base}/about") as about:
+                assert "<h1>About the Hub</h1>" in await about.text()
             async with http.post(f"{base}/slack/events", data=body, headers=headers) as acked:
                 assert acked.status == 200
         assert mock.calls_to("response_url") == []

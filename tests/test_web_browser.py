@@ -20,10 +20,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from contract.vocabulary import Role
-from storage import kb
 from tests.conftest import Bot
 from tests.events_support import count_lines, create_event
-from tests.web_support import STEERING_PAGE, Site, login_link, served
+from tests.web_support import STEERING_PAGE, login_link, served
 
 T = TypeVar("T")
 

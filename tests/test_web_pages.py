@@ -1,8 +1,11 @@
 """The web pages over real HTTP on 127.0.0.1: what a visitor and a member see, and the
 guards (CSRF tokens, the honeypot, rate limits, one-time login links, cookies, roles)."""
 
+import asyncio
 import json
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -11,7 +14,7 @@ from bot.config import ConfigError, Settings
 from bot.web.guard import web_secret
 from contract.vocabulary import Role
 from storage import kb
-from tests.conftest import Bot
+from tests.conftest import Bot, bot_environment, free_port
 from tests.events_support import count_lines, create_event
 from tests.web_support import STEERING_PAGE, Site, csrf_token, login_link, sign_in
 
@@ -303,3 +306,33 @@ async def test_a_forgotten_member_s_session_ends(site: Site, client) -> None:
     await site.bot.click("privacy.forget", "confirm")
     async with client.get(site.url("/account"), allow_redirects=False) as after:
         assert after.headers["Location"] == "/login"
+
+
+async def test_serve_web_serves_the_pages_without_slack(tmp_path: Path) -> None:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        "web",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        cwd=tmp_path,
+        env=bot_environment(tmp_path / "larch.db"),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stderr is not None
+        while b"web pages: listening" not in await asyncio.wait_for(process.stderr.readline(), 60):
+            pass
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/definitions") as definitions,
+        ):
+            assert "<h1>Definitions A to Z</h1>" in await definitions.text()
+    finally:
+        process.terminate()
+        await process.wait()
