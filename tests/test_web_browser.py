@@ -50,9 +50,10 @@ PUBLIC_PAGES = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One Chromium for the whole run."""
+    """One Chromium for all the browser tests. For this module only: while Playwright's
+    sync API runs, it holds an event loop in this thread, which the async tests need."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"no Chromium at {CHROMIUM}: .ci/run should have installed it")
