@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from bot.web.guard import web_secret
+from bot.web.render import render
 from contract.vocabulary import Role
 from storage import kb
 from tests.conftest import Bot, bot_environment, free_port
@@ -336,3 +337,11 @@ async def test_serve_web_serves_the_pages_without_slack(tmp_path: Path) -> None:
     finally:
         process.terminate()
         await process.wait()
+
+
+def test_the_layout_renders_with_nothing_given() -> None:
+    """What the impact report, rendered offline, extends."""
+    html = render("layout.html")
+    assert '<a href="#main-content" class="skip-link">Skip to main content</a>' in html
+    assert '<main id="main-content"' in html
+    assert "Signed in as" not in html

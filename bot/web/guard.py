@@ -191,6 +191,9 @@ class RateLimit:
         if len(attempts) >= self._limit:
             return False
         attempts.append(now)
+        # Clients seen once long ago are forgotten, so the counts never outgrow the window.
+        for gone in [c for c, times in self._attempts.items() if times[-1] <= now - self._window]:
+            del self._attempts[gone]
         return True
 
 
