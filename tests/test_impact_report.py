@@ -23,10 +23,11 @@ from bot.impact_report import render_impact_html
 from contract.vocabulary import Platform
 from handlers.impact.charts import charts, report_charts
 from handlers.impact.figures import ImpactReport, impact_report
-from handlers.impact.infographic import remi_infographic
+from handlers.impact.infographic import alt_text, remi_infographic
 from handlers.impact.published import report_csv, rows
 from handlers.impact.year import ReportPeriodError, latest_quarter, parse_quarter, parse_year
 from handlers.network.periods import parse_period
+from handlers.network.remi_picture import network_picture
 from storage import members, remi
 from tests.conftest import Bot
 from tests.impact_world import BEFORE_THE_YEAR, seed_year
@@ -367,6 +368,16 @@ async def test_the_infographic_is_a_png_and_an_svg_with_the_quarters_bands(bot: 
     assert words.count("5–9") == 4
     assert "moved up a stage since 2026Q2" in words
     assert "hidden" in words
+    with bot.app.services.db.session() as session:
+        picture = network_picture(session, quarter, LONDON)
+    assert alt_text(picture) == (
+        "REMI implementation across the network, July to September 2026 (2026Q3). "
+        "Organisations taking part: 5–9; checked in this quarter: 5–9; moved up a stage since "
+        "2026Q2: 5–9. Organisations at each stage: stage 1 Awareness: fewer than 5; stage 2 "
+        "Commitment: 5–9; stage 3 Implementation: fewer than 5; stage 4 Embedding: fewer than "
+        "5; stage 5 Creating: fewer than 5; stage 6 Championing: fewer than 5. Counts are "
+        "ranges; “fewer than 5” hides a small count."
+    )
     with pytest.raises(ValueError, match="png or svg"):
         remi_infographic(bot.app.services, quarter, "gif")
 

@@ -79,7 +79,8 @@ class IntroFigures:
 
 @dataclass(frozen=True)
 class RemiFigures:
-    """Every count banded; `compared` are those whose stages could be set side by side."""
+    """Every count banded; `compared` are those whose stages could be set side by side: in
+    a quarter, with the quarter before; in the year, first and latest check-in of it."""
 
     taking_part: Band
     checked_in: Band
@@ -87,7 +88,6 @@ class RemiFigures:
     moved_up: Band
     stayed: Band
     moved_down: Band
-    compared_with: str  # what a stage was compared with
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,6 @@ def impact_report(services: Services, year: ReportYear) -> ImpactReport:
                 year_remi.moved_up,
                 year_remi.stayed,
                 year_remi.moved_down,
-                "the organisation's first check-in of the year",
             ),
             _knowledge(session, whole),
         )
@@ -198,7 +197,6 @@ def _quarter_remi(session: Session, quarter: Period, tz: ZoneInfo) -> RemiFigure
         picture.moved_up,
         picture.stayed,
         picture.moved_down,
-        f"the quarter before ({quarter.previous().key})",
     )
 
 

@@ -44,7 +44,8 @@ def alt_text(picture: NetworkPicture) -> str:
     headline = "; ".join(f"{what}: {count}" for what, count in tiles(picture))
     stages = "; ".join(f"stage {s.number} {s.name}: {n}" for s, n in picture.stages)
     return (
-        f"REMI implementation across the network, {picture.period.label}. {headline}. "
+        f"REMI implementation across the network, {picture.period.label}. "
+        f"{headline[0].upper()}{headline[1:]}. "
         f"Organisations at each stage: {stages}. Counts are ranges; “{HIDDEN}” hides a "
         "small count."
     )
