@@ -16,12 +16,14 @@ from sqlalchemy.exc import OperationalError
 from bot.app import App, build_app, configure_logging
 from bot.config import ConfigError, Settings, load_settings
 from bot.console import Console
+from bot.impact_report import write_impact_report, write_infographic
 from bot.outgoing import console_messengers, platform_messengers
 from bot.web import run_web
 from contract.params import ArgumentError, Choice, Flag, ReadContext
 from contract.specs import ExportFailed, ExportSpec, Registry
 from contract.vocabulary import Actor, Platform, Role
 from handlers.clock import ManualClock
+from handlers.impact.year import ReportPeriodError, parse_quarter, parse_year
 from handlers.registry import build_registry
 from handlers.services import Services
 from knowledge.check import check_directory, load_entries
@@ -407,6 +409,59 @@ def _match_row(match: Match) -> dict[str, object]:
         "kind": entry.kind,
         "score": round(match.score, 1),
     }
+
+
+@cli.group()
+def report() -> None:
+    """The hub's reports, written to files for the steering group's papers."""
+
+
+def _reporting_app() -> App:
+    # Reports answer no questions: no search model.
+    return build_app(_without_model(_settings()))
+
+
+def _read(parse: Callable[[str], Any], text: str, option: str) -> Any:
+    try:
+        return parse(text)
+    except ReportPeriodError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
+
+
+OUT_OPTION = click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The directory to write to (made if missing).",
+)
+
+
+@report.command("impact")
+@click.option("--year", "year_text", required=True, help="The report year, e.g. 2026-27.")
+@OUT_OPTION
+def impact_command(year_text: str, out: Path) -> None:
+    """Write the annual impact report (index.html, PNG charts, a CSV of every figure)."""
+    year = _read(parse_year, year_text, "--year")
+    app = _reporting_app()
+    try:
+        written = write_impact_report(app.services, year, out)
+    finally:
+        app.services.db.dispose()
+    click.echo(f"Wrote the impact report for {year.key} to {out}: {len(written)} files.")
+
+
+@report.command("infographic")
+@click.option("--quarter", "quarter_text", required=True, help="The quarter, e.g. 2026Q3.")
+@OUT_OPTION
+def infographic_command(quarter_text: str, out: Path) -> None:
+    """Write the quarter's REMI infographic as PNG and SVG."""
+    quarter = _read(parse_quarter, quarter_text, "--quarter")
+    app = _reporting_app()
+    try:
+        written = write_infographic(app.services, quarter, out)
+    finally:
+        app.services.db.dispose()
+    click.echo(f"Wrote {', '.join(path.name for path in written)} to {out}.")
 
 
 @cli.group("remi")

@@ -193,6 +193,17 @@ def upcoming_events(
     return list(session.exec(query.order_by(col(Event.starts_at), col(Event.id)).limit(limit)))
 
 
+def held_between(session: Session, start: datetime, end: datetime, now: datetime) -> list[Event]:
+    """Events that took place: not cancelled, starting in [start, end) and over by `now`."""
+    query = select(Event).where(
+        col(Event.cancelled_at).is_(None),
+        col(Event.starts_at) >= start,
+        col(Event.starts_at) < end,
+        col(Event.ends_at) <= now,
+    )
+    return list(session.exec(query.order_by(col(Event.starts_at), col(Event.id))))
+
+
 def _locked(session: Session, event_id: int) -> Event | None:
     return session.exec(
         select(Event)

@@ -324,6 +324,24 @@ def rounds_with_groups(session: Session, limit: int) -> list[tuple[IntroRound, l
     rounds = session.exec(
         select(IntroRound).order_by(col(IntroRound.scheduled_for).desc()).limit(limit)
     ).all()
+    return _with_groups(session, rounds)
+
+
+def rounds_between(
+    session: Session, start: datetime, end: datetime
+) -> list[tuple[IntroRound, list[GroupView]]]:
+    """The rounds scheduled in [start, end), oldest first, each with its groups."""
+    rounds = session.exec(
+        select(IntroRound)
+        .where(col(IntroRound.scheduled_for) >= start, col(IntroRound.scheduled_for) < end)
+        .order_by(col(IntroRound.scheduled_for))
+    ).all()
+    return _with_groups(session, rounds)
+
+
+def _with_groups(
+    session: Session, rounds: Sequence[IntroRound]
+) -> list[tuple[IntroRound, list[GroupView]]]:
     result = []
     for round_row in rounds:
         group_ids = session.exec(

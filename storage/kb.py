@@ -255,6 +255,17 @@ def approved_between(session: Session, start: datetime, end: datetime) -> list[A
     )
 
 
+def changes_between(session: Session, start: datetime, end: datetime) -> list[EntryChange]:
+    """Entries whose latest change in chat (an edit or retirement) fell in [start, end)."""
+    return list(
+        session.exec(
+            select(EntryChange)
+            .where(col(EntryChange.changed_at) >= start, col(EntryChange.changed_at) < end)
+            .order_by(col(EntryChange.changed_at), col(EntryChange.entry_id))
+        ).all()
+    )
+
+
 def approved_entry_ids(session: Session) -> set[str]:
     return set(session.exec(select(ApprovedEntry.id)).all())
 
@@ -416,11 +427,11 @@ class Gap:
     count: int
 
 
-def gaps(session: Session, month: str) -> list[Gap]:
-    """The month's unanswered and unhelpfully answered questions, most frequent first."""
+def gaps(session: Session, *months: str) -> list[Gap]:
+    """The months' unanswered and unhelpfully answered questions, most frequent first."""
     rows = session.exec(
         select(AnswerFeedback)
-        .where(AnswerFeedback.month == month, col(AnswerFeedback.outcome).in_(GAP_OUTCOMES))
+        .where(col(AnswerFeedback.month).in_(months), col(AnswerFeedback.outcome).in_(GAP_OUTCOMES))
         .order_by(col(AnswerFeedback.at), col(AnswerFeedback.id))
     ).all()
     counts = Counter(row.query_key for row in rows)

@@ -4,19 +4,16 @@ crossed sectors and organisations and how many pairs had already met in the roun
 matcher keeps apart. Organisations and sectors are as they were at the round."""
 
 import itertools
-from collections.abc import Callable
-from typing import TypeVar
 
 from contract.specs import Request
 from contract.vocabulary import Reply
 from handlers.intros.matching import Pair, pair_key
 from handlers.intros.rounds import RECENT_ROUNDS
+from handlers.network.introductions import crosses, met, pairs, percent, share
 from handlers.services import Services
 from storage import intros as store
-from storage.intros import GroupMember
 
 ROUNDS_SHOWN = 12
-T = TypeVar("T")
 
 
 async def report(request: Request, services: Services) -> Reply:
@@ -34,14 +31,14 @@ async def report(request: Request, services: Services) -> Reply:
         made = f"{len(groups)} introduction{'' if len(groups) == 1 else 's'}"
         if trios:
             made += f" (including {trios} {'trio' if trios == 1 else 'trios'})"
-        pairs = [pair for group in groups for pair in itertools.combinations(group.members, 2)]
-        repeats = sum(1 for a, b in pairs if pair_key(a.member_id, b.member_id) in met_recently)
+        paired = pairs(groups)
+        repeats = sum(1 for a, b in paired if pair_key(a.member_id, b.member_id) in met_recently)
         lines.append(
             f"• {day:%a %-d %b %Y}: {round_row.participants} participants, {made}; "
-            f"met {_share(groups, lambda g: g.met == 'yes')}; "
-            f"of {len(pairs)} pair{'' if len(pairs) == 1 else 's'}: "
-            f"cross-sector {_share(pairs, lambda p: _differ(p, 'sector'))}, "
-            f"cross-organisation {_share(pairs, lambda p: _differ(p, 'organisation'))}, "
+            f"met {percent(share(groups, met))}; "
+            f"of {len(paired)} pair{'' if len(paired) == 1 else 's'}: "
+            f"cross-sector {percent(share(paired, lambda p: crosses(p, 'sector')))}, "
+            f"cross-organisation {percent(share(paired, lambda p: crosses(p, 'organisation')))}, "
             f"{repeats} met in the {RECENT_ROUNDS} rounds before"
         )
     return Reply("\n".join(lines), title="Peer introductions report", private=True)
@@ -54,14 +51,3 @@ def _recent_pairs(earlier_rounds: list[list[list[int]]]) -> set[Pair]:
         for members in groups
         for a, b in itertools.combinations(members, 2)
     }
-
-
-def _differ(pair: tuple[GroupMember, GroupMember], attribute: str) -> bool:
-    first, second = (getattr(m, attribute).casefold() for m in pair)
-    return first != second
-
-
-def _share(items: list[T], test: Callable[[T], bool]) -> str:
-    if not items:
-        return "–"
-    return f"{sum(1 for item in items if test(item)) / len(items):.0%}"

@@ -68,6 +68,10 @@ class Period:
         month = self.year * 12 + self.first_month - 1 - self.months
         return Period(month // 12, month % 12 + 1, self.months)
 
+    def start(self, tz: ZoneInfo) -> datetime:
+        """The period's first instant, in UTC."""
+        return datetime(self.year, self.first_month, 1, tzinfo=tz).astimezone(UTC)
+
     def end(self, tz: ZoneInfo) -> datetime:
         """The first instant after the period, in UTC."""
         month = self.year * 12 + self.first_month - 1 + self.months

@@ -7,6 +7,7 @@ Only counts leave this module, each as the band the one disclosure rule publishe
 and no exact count does either.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,38 @@ def network_picture(session: Session, period: Period, tz: ZoneInfo) -> NetworkPi
         stayed=band(sum(1 for old, new in both if new.stage == old.stage)),
         moved_down=band(sum(1 for old, new in both if new.stage < old.stage)),
         support=tuple(support),
+    )
+
+
+@dataclass(frozen=True)
+class YearPicture:
+    """A year of quarters: organisations taking part at its end, those that checked in at
+    least once, and, of those that checked in in two quarters or more, how their latest
+    stage compares with their first."""
+
+    taking_part: Band
+    checked_in: Band
+    compared: Band
+    moved_up: Band
+    stayed: Band
+    moved_down: Band
+
+
+def year_picture(session: Session, quarters: Sequence[Period], tz: ZoneInfo) -> YearPicture:
+    end = max(quarter.end(tz) for quarter in quarters)
+    taking_part = [o for o in remi.organisations(session) if o.created_at < end]
+    answered: dict[int, list[CheckIn]] = {}
+    for quarter in sorted(quarters):
+        for organisation, answer in _answers(session, quarter, tz).items():
+            answered.setdefault(organisation, []).append(answer)
+    both = [(answers[0], answers[-1]) for answers in answered.values() if len(answers) > 1]
+    return YearPicture(
+        taking_part=band(len(taking_part)),
+        checked_in=band(len(answered)),
+        compared=band(len(both)),
+        moved_up=band(sum(1 for first, last in both if last.stage > first.stage)),
+        stayed=band(sum(1 for first, last in both if last.stage == first.stage)),
+        moved_down=band(sum(1 for first, last in both if last.stage < first.stage)),
     )
 
 
